@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import type { Browser, BrowserContext, ConsoleMessage, Page, Request, Route } from 'playwright-core';
-import { baseURL, launch } from './browser';
+import { baseURL, launch, screenshot } from './browser';
 import { expectNoteBeside, onScreen, screen, sessionCookies, signUp } from './app';
 import { expectSound, openAt, scrollUntilShown, sizes, tour } from './console';
 
@@ -389,7 +389,33 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await expect(label.count()).resolves.toBe(1);
 		await label.scrollIntoViewIfNeeded();
 		await screen(member, `member-event-bonus-${size.name}`);
-	}, 150_000);
+
+		// Its use, a new expiry and its end, under its row: a day already over is said beside the field first.
+		await page.goto('/admin/bonuses');
+		const sent = page.getByRole('listitem').filter({ hasText: note });
+		await sent.getByRole('button', { name: `Manage of “${note}”` }).click();
+		await sent.getByText('Used', { exact: true }).waitFor();
+		await expect(sent.locator('dd').first().innerText()).resolves.toBe('0 of 321');
+		const newExpiry = sent.getByLabel('Expires', { exact: true });
+		await newExpiry.fill('2020-01-01');
+		await sent.getByRole('button', { name: 'Change expiry' }).click();
+		await sent.getByText('The expiry must be in the future: pick today or a later day, or leave it empty for never.').waitFor();
+		await newExpiry.fill('2027-12-31');
+		await sent.getByText(/^The tokens expire at the end of Dec 31, 2027, UTC\. For every account's lot still counting/).waitFor();
+		await sent.getByRole('button', { name: 'Change expiry' }).click();
+		await sent.getByText(`“${note}” now expires at the end of Dec 31, 2027, UTC: the lots of 1 account changed, and accounts it reaches later get it too.`).waitFor();
+		await screenshot(sent, `admin-bonuses-expiry-changed-${size.name}`);
+		await sent.getByRole('button', { name: 'End now…' }).click();
+		await sent.getByText('The 321 tokens left in the lots of 1 account expire now, for good, and no one else gets it.').waitFor();
+		await screenshot(sent, `admin-bonuses-end-confirm-${size.name}`);
+		await sent.getByRole('button', { name: 'End it now' }).click();
+		await sent.getByText(`“${note}” ended: 321 tokens left in the lots of 1 account expired now. Their statements and the audit log say so.`).waitFor();
+		await sent.getByText('Ended', { exact: true }).waitFor();
+		await expect(sent.getByRole('button', { name: /^Apply to new members/ }).count()).resolves.toBe(0);
+		await expect(sent.getByRole('button', { name: 'Change expiry' }).count()).resolves.toBe(0);
+		await screenshot(sent, `admin-bonuses-ended-${size.name}`);
+		await expectSound(page);
+	}, 200_000);
 
 	it('exports the users CSV from the Users page, and the file has every user; the team pools’ file beside it has the demo’s pool', async () => {
 		await page.goto('/admin/users');
@@ -402,7 +428,8 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		const rows = parse(await text(await download.createReadStream()), { columns: true }) as Record<string, string>[];
 		const listed = await listedUserIds(page);
 		expect(rows.map((r) => r.user_id).sort()).toEqual([...listed].sort());
-		expect(rows.find((r) => r.email === person.email)).toMatchObject({ name: person.name, balance_tokens: String(1234 + 321) });
+		// The event bonus's 321 tokens ended with it (the test above): the balance is what the admin set.
+		expect(rows.find((r) => r.email === person.email)).toMatchObject({ name: person.name, balance_tokens: String(1234) });
 		// The role the Roles test gave Erin: its key, and beside it the name the console shows.
 		expect(rows.find((r) => r.email === person.email)).toMatchObject({ role: `testers-${size.name}-${run}`, role_name: `E2E testers ${size.name} ${run}` });
 		const pools = page.getByRole('link', { name: 'Team pools with balances' });
@@ -477,6 +504,11 @@ describe("the console's catalog, campaigns, payments, roles and exports on a des
 				{ path: '/admin/roles', ready: page.getByRole('listitem').filter({ hasText: 'Member' }).first(), name: 'admin-roles-desktop' },
 				{ path: '/admin/users', ready: page.getByRole('link', { name: 'Users with balances' }), name: 'admin-users-exports-desktop' }
 			]);
+			// An event bonus's use and changes open under its row, beside the new bonus's form.
+			await page.goto('/admin/bonuses');
+			await page.getByRole('button', { name: /^(Manage|Details) of “/ }).first().click();
+			await page.getByText('Used', { exact: true }).waitFor();
+			await screenshot(page, 'admin-bonuses-manage-desktop');
 		} finally {
 			await context.close();
 		}

@@ -19,10 +19,13 @@ const size = sizes[0]; // the phone; the desktop looks at both pages below
 let browser: Browser;
 let receiver: Server;
 const received: string[] = [];
+/** How many more deliveries a `/flaky-…` URL refuses (503) before it answers 200: one waits for its next try. */
+const flaky = { refusals: 2 };
 beforeAll(async () => {
 	browser = await launch();
 	receiver = createServer((req, res) => {
 		received.push(String(req.headers['webhook-id']));
+		if (req.url?.includes('/flaky-') && flaky.refusals-- > 0) return void res.writeHead(503).end('starting');
 		res.writeHead(200).end('ok');
 	});
 	await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
@@ -210,6 +213,67 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 		const audit = await (await page.request.get(`/trpc/admin.audit.list?input=${encodeURIComponent(JSON.stringify({ action: 'webhook_endpoint.secret_rotated' }))}`)).json();
 		expect(audit.result.data.rows[0].words.title).toBe('Webhook signing secret rotated');
 	});
+
+	it('sends a test event the admin sees arrive, listed as a test; a delivery waiting for its next try is tried now', async () => {
+		await page.goto('/admin/webhooks');
+		const row = page.getByRole('listitem').filter({ hasText: `/quota-${size.name}` });
+		const before = received.length;
+		await row.getByRole('button', { name: 'Send a test event' }).click();
+		await page.getByText('Test event queued: it is sent within seconds, signed like every event; its delivery is below.').waitFor();
+		// The page reads the log again until the test's delivery has its answer.
+		const test = row.locator('.deliveries li').filter({ hasText: 'Test event: no account' }).first();
+		await test.getByText('Delivered', { exact: true }).waitFor({ timeout: 30_000 });
+		await expect(test.getByText(/· 200 · \d+ ms · “ok”/).count()).resolves.toBe(1);
+		await expect(test.locator('code').first().innerText()).resolves.toBe('ping');
+		expect(received.length).toBeGreaterThan(before);
+		await test.scrollIntoViewIfNeeded();
+		await screen(page, `admin-webhooks-test-event-${size.name}`);
+
+		// An endpoint still starting up refuses twice: its test then waits minutes for its next try, unless tried now.
+		const port = (receiver.address() as AddressInfo).port;
+		const created = await page.evaluate(async (url) => {
+			const res = await fetch('/trpc/webhooks.create', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url, description: 'Starting up', event_types: ['hold.expired'] }) });
+			return res.status;
+		}, `http://127.0.0.1:${port}/flaky-${size.name}`);
+		expect(created).toBe(200);
+		await page.reload();
+		const flakyRow = page.getByRole('listitem').filter({ hasText: `/flaky-${size.name}` });
+		await flakyRow.getByRole('button', { name: 'Send a test event' }).click();
+		await expect
+			.poll(
+				async () => {
+					const hide = flakyRow.getByRole('button', { name: 'Hide deliveries' });
+					if (await hide.count()) await hide.click();
+					await flakyRow.getByRole('button', { name: 'Deliveries' }).click();
+					await flakyRow.locator('.deliveries li').first().waitFor();
+					return flakyRow.locator('.attempt').count();
+				},
+				{ timeout: 40_000, interval: 2000 }
+			)
+			.toBe(2);
+		const waiting = flakyRow.locator('.deliveries li').first();
+		await expect(waiting.getByText('Retrying', { exact: true }).count()).resolves.toBe(1);
+		await expect(waiting.getByText(/· 503 · \d+ ms · “starting”/).count()).resolves.toBe(2);
+		await waiting.scrollIntoViewIfNeeded();
+		await screen(page, `admin-webhooks-retry-now-${size.name}`);
+		await waiting.getByRole('button', { name: 'Retry now' }).click();
+		await page.getByText('Trying again now: its answer is in its attempts within seconds.').waitFor();
+		await expect
+			.poll(
+				async () => {
+					await flakyRow.getByRole('button', { name: 'Hide deliveries' }).click();
+					await flakyRow.getByRole('button', { name: 'Deliveries' }).click();
+					return flakyRow.locator('.deliveries li').first().getByText(/^(Delivered|Retrying|Queued)$/).innerText();
+				},
+				{ timeout: 30_000, interval: 1000 }
+			)
+			.toBe('Delivered');
+		await expect(flakyRow.getByRole('button', { name: 'Retry now' }).count()).resolves.toBe(0);
+		await flakyRow.locator('.deliveries').scrollIntoViewIfNeeded();
+		await screen(page, `admin-webhooks-retried-${size.name}`);
+		await expectSound(page);
+		// Two refused tries 5 s apart, each seen by reading the log again: longer than the default minute on a loaded machine.
+	}, 120_000);
 
 	it('shows the schedule: each job’s last run, next run and failures', async () => {
 		await page.goto('/admin/jobs');

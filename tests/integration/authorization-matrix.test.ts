@@ -91,6 +91,9 @@ const matrixJob = async (db: Db) => {
 };
 const matrixEndpoint = async (db: Db) => (await createEndpoint(db, { url: `http://127.0.0.1:9/matrix/${crypto.randomUUID()}`, event_types: ['hold.expired'] }, { ip: null })).id;
 /** A role on the site's list, held by no one. */
+/** An event bonus to team A's pool, sent by the world's site admin. */
+const matrixCampaign = (w: World, db: Db) =>
+	startCampaign(db, { userId: w.users.siteAdmin.id, ip: null }, { audience: 'team', teamId: w.teamA.id, tokens: 10, note: 'Matrix', key: `campaign-${w.tag}` });
 const matrixRole = async (w: World, db: Db) => {
 	await saveSiteRole(db, { userId: w.users.siteAdmin.id, ip: null }, { key: `role-${w.tag}`, name: `Matrix role ${w.tag}`, isNew: true });
 	return { key: `role-${w.tag}` };
@@ -178,6 +181,8 @@ const matrix: Record<string, Entry> = {
 	'webhooks.rotateSecret': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
 	'webhooks.deliveries': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
 	'webhooks.redeliver': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db), deliveryId: 1 }), refusals: { siteAdmin: 'not_found' } },
+	'webhooks.retryNow': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db), deliveryId: 1 }), refusals: { siteAdmin: 'not_found' } },
+	'webhooks.sendTest': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
 	'webhooks.jobs': { allow: siteAdmin },
 	'webhooks.runJob': { allow: siteAdmin, input: async (_w, db) => ({ jobId: Number(await matrixJob(db)) }) },
 
@@ -302,6 +307,9 @@ const matrix: Record<string, Entry> = {
 	'admin.campaigns.applyAgain': { allow: siteAdmin, input: async (w, db) => ({
 		id: (await startCampaign(db, { userId: w.users.siteAdmin.id, ip: null }, { audience: 'team', teamId: w.teamA.id, tokens: 10, note: 'Matrix', key: `campaign-${w.tag}` })).id
 	}) },
+	'admin.campaigns.figures': { allow: siteAdmin, input: async (w, db) => ({ id: (await matrixCampaign(w, db)).id }) },
+	'admin.campaigns.changeExpiry': { allow: siteAdmin, input: async (w, db) => ({ id: (await matrixCampaign(w, db)).id, expiresOn: null }) },
+	'admin.campaigns.end': { allow: siteAdmin, input: async (w, db) => ({ id: (await matrixCampaign(w, db)).id }) },
 	'admin.payments.list': { allow: siteAdmin, input: () => ({ outcome: 'failed' }) },
 	'admin.roles.list': { allow: siteAdmin },
 	'admin.roles.save': { allow: siteAdmin, input: (w) => ({ key: `role-${w.tag}`, name: `Matrix role ${w.tag}`, isNew: true }) },

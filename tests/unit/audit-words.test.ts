@@ -79,6 +79,8 @@ const samples: Record<AuditAction, Sample> = {
 		detail: { audience: 'team', role: null, teamId, tokens: 1000, model: null, expiresAt: '2027-01-01T00:00:00.000Z', note: 'Launch week', key: 'c-1' }
 	}),
 	'campaign.applied': entry({ targetType: 'campaign', before: { reached: 0 }, after: { reached: 1204 }, detail: { note: 'Launch week' } }),
+	'campaign.ended': entry({ targetType: 'campaign', before: { endedAt: null }, after: { endedAt: '2026-12-07T10:00:00.000Z' }, detail: { note: 'Launch week', accounts: 1204, tokens: 980000, held: 1 } }),
+	'campaign.expiry_changed': entry({ targetType: 'campaign', before: { expiresAt: '2026-12-31T23:59:59.999Z' }, after: { expiresAt: null }, detail: { note: 'Launch week', accounts: 1204 } }),
 	'cap.set': entry({ targetType: 'account', detail: { via: 'demo data', period: 'daily', accountId: 'acc-acme', limitTokens: 5000, memberUserId: memberId } }),
 	'cap.lowered_from_flag': entry({ targetType: 'account', before: { daily: null }, after: { daily: 12200 }, detail: { flagId: 'f-1', usedToday: 12040 } }),
 	'cap.set_own': entry({ targetType: 'account', before: { daily: 14600 }, after: { daily: null } }),
@@ -147,6 +149,8 @@ const samples: Record<AuditAction, Sample> = {
 	'webhook_endpoint.disabled': entry({ targetType: 'webhook_endpoint', detail: { url: 'https://example.com/hooks', reason: 'Every delivery failed for a day.' } }),
 	'webhook_endpoint.secret_rotated': entry({ targetType: 'webhook_endpoint', detail: { url: 'https://example.com/hooks', previous_secret_expires_at: '2026-12-08T10:00:00.000Z' } }),
 	'webhook_delivery.redeliver': entry({ targetType: 'webhook_endpoint', detail: { delivery_id: 'd-1', event_id: 'evt-1' } }),
+	'webhook_delivery.retry_now': entry({ targetType: 'webhook_endpoint', detail: { delivery_id: 41, event_id: 'msg_2x' } }),
+	'webhook_endpoint.test_sent': entry({ targetType: 'webhook_endpoint', detail: { delivery_id: 42, event_id: 'msg_3y' } }),
 	'job.run_now': entry({ targetType: 'job', targetId: '7', detail: { name: 'anomalies.check', key: null } })
 };
 

@@ -48,6 +48,8 @@ export const AUDIT_ACTIONS = [
 	'balance.adjusted',
 	'campaign.created',
 	'campaign.applied',
+	'campaign.ended',
+	'campaign.expiry_changed',
 	'cap.set',
 	'cap.lowered_from_flag',
 	'cap.set_own',
@@ -81,7 +83,9 @@ export const AUDIT_ACTIONS = [
 	'webhook_endpoint.delete',
 	'webhook_endpoint.disabled',
 	'webhook_endpoint.secret_rotated',
+	'webhook_endpoint.test_sent',
 	'webhook_delivery.redeliver',
+	'webhook_delivery.retry_now',
 	'job.run_now'
 ] as const;
 
@@ -130,7 +134,7 @@ export type ActorKind = 'admin' | 'user' | 'key' | 'system';
 /** The actions only the console writes (site admins' procedures): whoever wrote one acted as a site admin, even on their own account. */
 const CONSOLE_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>([
 	'user.role_changed', 'user.disabled', 'user.enabled', 'role.created', 'role.updated', 'role.deleted',
-	'bonus.granted', 'balance.adjusted', 'campaign.created', 'campaign.applied', 'cap.set',
+	'bonus.granted', 'balance.adjusted', 'campaign.created', 'campaign.applied', 'campaign.ended', 'campaign.expiry_changed', 'cap.set',
 	'site.settings_updated', 'allowance.set', 'limits.module_saved', 'limits.rollover_saved',
 	'rates.feature_saved', 'rates.feature_removed', 'rates.module_saved', 'rates.module_removed', 'rates.model_saved', 'referrals.settings_saved',
 	'store.product_created', 'store.product_updated', 'store.product_deleted', 'store.products_reordered',

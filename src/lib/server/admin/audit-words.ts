@@ -420,6 +420,27 @@ const WORDS: Record<AuditAction, Spec> = {
 		names: ['roles', 'models']
 	},
 	'campaign.applied': { title: 'Event bonus sent', lines: (e) => [say('Note', obj(e.detail).note)], fields: { reached: ['Accounts reached', tokensOr('0')] } },
+	'campaign.ended': {
+		title: 'Event bonus ended',
+		lines: (e, n) => {
+			const d = obj(e.detail);
+			return [
+				say('Note', d.note),
+				line('Accounts whose lot ended', tokensOr('0')(d.accounts, n, d)),
+				line('Tokens expired', tokensOr('0')(d.tokens, n, d)),
+				typeof d.held === 'number' && d.held > 0 ? line('Lots a running job held (not ended)', tokensOr('0')(d.held, n, d)) : null
+			];
+		},
+		fields: { endedAt: ['Ended', instant('—')] }
+	},
+	'campaign.expiry_changed': {
+		title: 'Event bonus expiry changed',
+		lines: (e, n) => {
+			const d = obj(e.detail);
+			return [say('Note', d.note), line('Accounts whose lot changed', tokensOr('0')(d.accounts, n, d))];
+		},
+		fields: { expiresAt: ['Expires', instant('Never')] }
+	},
 	'cap.set': {
 		title: 'Cap set',
 		titleOf: (e) => capTitle(obj(e.detail).period),
@@ -593,7 +614,21 @@ const WORDS: Record<AuditAction, Spec> = {
 		title: 'Webhook delivery sent again',
 		lines: (e) => {
 			const d = obj(e.detail);
-			return [say('Delivery', d.delivery_id), say('Event', d.event_id)];
+			return [say('Delivery', d.delivery_id == null ? null : String(d.delivery_id)), say('Event', d.event_id)];
+		}
+	},
+	'webhook_delivery.retry_now': {
+		title: 'Webhook delivery tried now',
+		lines: (e) => {
+			const d = obj(e.detail);
+			return [say('Delivery', d.delivery_id == null ? null : String(d.delivery_id)), say('Event', d.event_id)];
+		}
+	},
+	'webhook_endpoint.test_sent': {
+		title: 'Webhook test event sent',
+		lines: (e) => {
+			const d = obj(e.detail);
+			return [say('Delivery', d.delivery_id == null ? null : String(d.delivery_id)), say('Event', d.event_id)];
 		}
 	},
 	'job.run_now': {

@@ -5,7 +5,7 @@ import { campaigns, siteRoles, teams } from '../db/schema';
 import { DomainError, fieldRefusal } from '../errors';
 import { requestHash } from '../idempotency';
 import { audit } from '../accounts';
-import { grant, listModels } from '../ledger';
+import { grant, grantedKeys, listModels } from '../ledger';
 import type { AdminActor } from './audited';
 import { endsDay, futureExpiry } from './site-day-end';
 
@@ -43,6 +43,9 @@ export interface CampaignView {
 	createdBy: string;
 	/** Null while accounts are still being granted (or a run stopped half-way: apply it again). */
 	finishedAt: string | null;
+	/** When an admin ended it early (`endCampaign`), and who; null while it runs. */
+	endedAt: string | null;
+	endedBy: string | null;
 }
 
 /** Accounts granted per transaction: a campaign to 100,000 users commits in steps and resumes where it stopped. */
@@ -50,7 +53,10 @@ export const CAMPAIGN_BATCH = 500;
 export const CAMPAIGNS_PAGE = 50;
 
 /** The grant key of one account's lot: one lot per campaign and account, however often it runs. */
-export const campaignGrantKey = (campaignId: string, accountId: string) => `campaign:${campaignId}:${accountId}`;
+export const campaignGrantKey = (campaignId: string, accountId: string) => `${campaignKeyPrefix(campaignId)}${accountId}`;
+
+/** What every grant key of a campaign starts with: its lots, read together (ledger `lotsUnder`, `grantedUnder`). */
+export const campaignKeyPrefix = (campaignId: string) => `campaign:${campaignId}:`;
 
 /**
  * Starts an event bonus (or, sent again with the same key, carries it on) and grants its lot (source
@@ -125,8 +131,11 @@ export async function campaignReach(exec: Executor, a: CampaignAudience): Promis
 
 /**
  * Grants a campaign's lot to every account of its audience that has none yet; safe to run again and
- * concurrently (each account's grant key grants once). Errors: `not_found` (campaign), the ledger's
- * refusals (e.g. `unknown_model`). `batchSize`: accounts per transaction.
+ * concurrently (each account's grant key grants once). Each batch reads the campaign's expiry under its
+ * row's lock (held to the batch's count of `reached`, so two runs take turns per batch rather than
+ * deadlock), so a lot granted while the expiry changes (`changeCampaignExpiry`) or the campaign ends
+ * (`endCampaign`) is one that change then finds. Errors: `not_found` (campaign), `conflict` (it has ended),
+ * the ledger's refusals (e.g. `unknown_model`). `batchSize`: accounts per transaction.
  */
 export async function applyCampaign(db: Db, actor: AdminActor, campaignId: string, batchSize = CAMPAIGN_BATCH): Promise<CampaignView> {
 	const [c] = await db.orm.select().from(campaigns).where(eq(campaigns.id, campaignId));
@@ -135,15 +144,20 @@ export async function applyCampaign(db: Db, actor: AdminActor, campaignId: strin
 	let after: string | null = null;
 	for (;;) {
 		const done: boolean = await db.orm.transaction(async (tx) => {
+			const [now] = await tx.select({ expiresAt: campaigns.expiresAt, endedAt: campaigns.endedAt }).from(campaigns).where(eq(campaigns.id, c.id)).for('no key update');
+			if (now!.endedAt) throw new DomainError('conflict', 'This event bonus has ended: it reaches no one else.');
 			const batch = await audienceBatch(tx, c, after, batchSize);
+			// An account that has its lot is passed over: its grant, under an expiry changed since, would not be the same grant.
+			const has = await grantedKeys(tx, batch.map((a) => campaignGrantKey(c.id, a.account_id)));
 			let created = 0;
 			for (const { account_id } of batch) {
+				if (has.has(campaignGrantKey(c.id, account_id))) continue;
 				const r = await grant(tx, {
 					accountId: account_id,
 					tokens: c.tokens,
 					source: 'event',
 					model: c.model,
-					expiresAt: c.expiresAt,
+					expiresAt: now!.expiresAt,
 					grantKey: campaignGrantKey(c.id, account_id),
 					note: c.note,
 					actor: { userId: actor.userId }
@@ -178,10 +192,11 @@ export async function listCampaigns(exec: Executor, q: { id?: string } = {}): Pr
 	const rows = await queryRows<{
 		id: string; audience: CampaignView['audience']; role: string | null; team_id: string | null; team_name: string | null; tokens: number; model: string | null;
 		expires_at: string | null; note: string; reached: number; created_at: string; created_by: string; finished_at: string | null;
+		ended_at: string | null; ended_by: string | null;
 	}>(exec, sql`
 		select c.id, c.audience, c.role, c.team_id, t.name as team_name, c.tokens, c.model, c.expires_at, c.note, c.reached, c.created_at,
-		       u.name as created_by, c.finished_at
-		  from campaigns c join users u on u.id = c.created_by left join teams t on t.id = c.team_id
+		       u.name as created_by, c.finished_at, c.ended_at, e.name as ended_by
+		  from campaigns c join users u on u.id = c.created_by left join teams t on t.id = c.team_id left join users e on e.id = c.ended_by
 		  ${one}
 		 order by c.created_at desc, c.id desc limit ${CAMPAIGNS_PAGE}`);
 	const when = (v: string | null) => (v === null ? null : new Date(v).toISOString());
@@ -198,6 +213,8 @@ export async function listCampaigns(exec: Executor, q: { id?: string } = {}): Pr
 		reached: Number(r.reached),
 		createdAt: when(r.created_at)!,
 		createdBy: r.created_by,
-		finishedAt: when(r.finished_at)
+		finishedAt: when(r.finished_at),
+		endedAt: when(r.ended_at),
+		endedBy: r.ended_by
 	}));
 }

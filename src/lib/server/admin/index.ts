@@ -11,6 +11,7 @@ export { endLotNow, grantBonus, grantUnlimited, setUserDisabled, type Bonus, typ
 export { overview, type Overview } from './overview';
 export { siteDayExpiry, type SiteDayExpiry } from './site-day-end';
 export { startCampaign, applyCampaign, listCampaigns, campaignReach, campaignGrantKey, CAMPAIGN_BATCH, type CampaignInput, type CampaignView } from './campaigns';
+export { campaignFigures, changeCampaignExpiry, endCampaign, type CampaignEnd, type CampaignExpiryChange, type CampaignFigures } from './campaign-changes';
 export { listPaymentEvents, PAYMENTS_PAGE, type PaymentEventRow, type PaymentFilter, type PaymentOutcome } from './payments';
 export { usersCsv, teamsCsv, auditCsv, operationsCsv, paymentsCsv, EXPORT_PAGE, type CsvExport } from './exports';
 export { runJobNow } from './jobs';

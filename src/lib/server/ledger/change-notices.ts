@@ -41,6 +41,13 @@ export async function noticeFigures(exec: Executor, accountId: string): Promise<
 	else notifyAfterCommit(exec, CHANGE_CHANNEL, accountId);
 }
 
+/** `noticeFigures` of several accounts: inside a transaction one statement at its commit, otherwise batched right after. */
+export async function noticeFiguresOf(exec: Executor, accountIds: string[]): Promise<void> {
+	if (!accountIds.length) return;
+	if (!isTransaction(exec)) return accountIds.forEach((id) => notifyAfterCommit(exec, CHANGE_CHANNEL, id));
+	await exec.execute(sql`select pg_notify(${CHANGE_CHANNEL}, a) from jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb) a`);
+}
+
 /**
  * Announces new inbox entries for the people of the account, once `exec` commits: inside a
  * transaction with its commit (the entries are written there), otherwise batched right after.

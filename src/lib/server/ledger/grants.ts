@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { uuidArray, type Executor } from '../db/client';
+import { queryRows, uuidArray, type Executor } from '../db/client';
 import { DomainError, fieldRefusal } from '../errors';
 import { requestHash } from '../idempotency';
 import { adjustAnswer, callLedger, debitAnswer, endLotAnswer, grantAnswer } from './sql-result';
@@ -7,6 +7,7 @@ import { namingKnownKeys } from './known-keys';
 import { MAX_TOKENS, wholeNumber } from './validate';
 import { clawbackReason, type ClawbackCause } from './statement';
 import { announceAdjustment, announceEndedLot, announceGrant } from './events';
+import { noticeFiguresOf } from './change-notices';
 import type { Actor, GrantRequest, GrantResult } from './types';
 
 /**
@@ -80,6 +81,32 @@ function lotIds(ids: string[]) {
 export async function endLots(exec: Executor, ids: string[]): Promise<void> {
 	if (!ids.length) return;
 	await exec.execute(sql`select quota_end_lots(p_lots => ${lotIds(ids)})`);
+}
+
+/**
+ * Moves the expiry of lots that still count (not ended, their expiry ahead) to `expiresAt` (null: never
+ * expires), later or earlier; a lot that has ended or whose expiry has passed keeps it (ending is `endLot`'s).
+ * No tokens move, so no entry is written: the lots' next spends, sweeps and statements read the new expiry,
+ * and the accounts' open pages are told at the commit (`noticeFiguresOf`).
+ * Each lot's account is locked first, in one order, so a spend in flight finishes before its lot changes.
+ * Returns the lots changed and their accounts (a lot already at `expiresAt` is not counted).
+ * Errors: invalid_input (a malformed lot id; an expiry that is not a date or not ahead).
+ */
+export async function changeLotExpiry(exec: Executor, ids: string[], expiresAt: Date | null): Promise<{ lots: number; accountIds: string[] }> {
+	if (expiresAt && !(Number.isFinite(expiresAt.getTime()) && expiresAt.getTime() > Date.now())) {
+		throw fieldRefusal('expires_at', 'expires_at must be a date in the future.');
+	}
+	if (!ids.length) return { lots: 0, accountIds: [] };
+	const lots = lotIds(ids);
+	await exec.execute(sql`select 1 from accounts where id in (select account_id from lots where id = any(${lots})) order by id for update`);
+	const changed = await queryRows<{ account_id: string }>(exec, sql`
+		update lots set expires_at = ${expiresAt?.toISOString() ?? null}::timestamptz
+		 where id = any(${lots}) and expired_at is null and (expires_at is null or expires_at > now())
+		   and expires_at is distinct from ${expiresAt?.toISOString() ?? null}::timestamptz
+		returning account_id`);
+	const accountIds = [...new Set(changed.map((r) => r.account_id))];
+	await noticeFiguresOf(exec, accountIds);
+	return { lots: changed.length, accountIds };
 }
 
 export interface EndLotRequest {

@@ -3,7 +3,7 @@ export * from './types';
 export { check, consume, hold, settle, release, Refusal, type HoldRequest, type HoldResult, type SettleResult } from './spend';
 export { viewerAvailableRead } from './app-spend';
 export { setGroupCommitOptions } from './group-commit';
-export { grant, clawback, endLots, endLot, adjustBalance, type AdjustRequest, type ClawbackRequest, type EndLotRequest, type EndedLot } from './grants';
+export { grant, clawback, endLots, endLot, changeLotExpiry, adjustBalance, type AdjustRequest, type ClawbackRequest, type EndLotRequest, type EndedLot } from './grants';
 export {
 	balances,
 	balancesRead,
@@ -32,6 +32,7 @@ export {
 	MAX_REPORT_WINDOWS
 } from './queries';
 export { allocationShare, levelOf, type AllocationShare } from './share';
+export { lotsUnder, grantedUnder, grantedKeys, type CountingLot, type GrantedUnder } from './granted-under';
 export { lotsByGrantKey, everGrantedTokens, spenderOfKey, usedByActorSince, type GrantedLot } from './lookups';
 export { history, personUses, type HistoryRow, type HistoryQuery, type PersonUse } from './history';
 export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';

@@ -33,7 +33,10 @@ export const campaigns = pgTable(
 		reached: integer('reached').notNull().default(0),
 		createdAt: ts('created_at').notNull().defaultNow(),
 		/** Set when every account of the audience had its lot. */
-		finishedAt: ts('finished_at')
+		finishedAt: ts('finished_at'),
+		/** Set when an admin ended it early (0065): its lots' unspent tokens expired then, and it grants no more. */
+		endedAt: ts('ended_at'),
+		endedBy: uuid('ended_by').references(() => users.id)
 	},
 	(t) => [
 		uniqueIndex('campaigns_key_idx').on(t.createdBy, t.key),

@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { accounts, users } from './accounts';
 
@@ -46,13 +46,17 @@ export const webhookEvents = pgTable(
 	'webhook_events',
 	{
 		id: text('id').primaryKey(),
-		accountId: uuid('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
-		seq: bigint('seq', { mode: 'number' }).notNull(),
+		/** Null only for a test event (`ping`, 0065): it changes no account, so it has no account and no sequence number. */
+		accountId: uuid('account_id').references(() => accounts.id, { onDelete: 'cascade' }),
+		seq: bigint('seq', { mode: 'number' }),
 		type: text('type').notNull(),
 		payload: jsonb('payload').notNull(),
 		createdAt: ts('created_at').notNull().defaultNow()
 	},
-	(t) => [unique('webhook_events_account_seq').on(t.accountId, t.seq)]
+	(t) => [
+		unique('webhook_events_account_seq').on(t.accountId, t.seq),
+		check('webhook_events_account_check', sql`(${t.accountId} is null) = (${t.seq} is null) and (${t.accountId} is null) = (${t.type} = 'ping')`)
+	]
 );
 
 /** One event to one endpoint, tried until delivered or out of attempts. */

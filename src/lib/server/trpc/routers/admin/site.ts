@@ -5,7 +5,7 @@ import { router, type Context } from '../../init';
 import { siteAdminProcedure, noInput } from '../../procedures';
 import { catalogKey, readableText, siteDay } from '../../../fields';
 import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../../accounts';
-import { applyCampaign, campaignReach, listCampaigns, listPaymentEvents, siteDayExpiry, startCampaign, type AdminActor } from '../../../admin';
+import { applyCampaign, campaignFigures, campaignReach, changeCampaignExpiry, endCampaign, listCampaigns, listPaymentEvents, siteDayExpiry, startCampaign, type AdminActor } from '../../../admin';
 import { catalogPreview, catalogProviders, deleteProduct, listed, paymentProvider, productRequest, reorderProducts, savingsPreview, setProductActive } from '../../../store';
 import { MAX_TOKENS } from '../../../ledger';
 import { PAYMENT_FILTERS, accountIdWords } from '../../../../payments-filter';
@@ -71,7 +71,15 @@ export const adminSiteRoutes = {
 			.input(campaignInput)
 			.mutation(async ({ ctx, input: { expiresOn, ...input } }) => startCampaign(ctx.db, actor(ctx), { ...input, ...(await siteDayExpiry(ctx.db.orm, expiresOn)) })),
 		/** Grants the campaign to accounts of its audience that do not have it yet (joined since, or a run that stopped). */
-		applyAgain: siteAdminProcedure.input(z.strictObject({ id: z.uuid() })).mutation(({ ctx, input }) => applyCampaign(ctx.db, actor(ctx), input.id))
+		applyAgain: siteAdminProcedure.input(z.strictObject({ id: z.uuid() })).mutation(({ ctx, input }) => applyCampaign(ctx.db, actor(ctx), input.id)),
+		/** What became of a campaign's tokens: granted, used, left and expired, and the lots still counting. */
+		figures: siteAdminProcedure.input(z.strictObject({ id: z.uuid() })).query(({ ctx, input }) => campaignFigures(ctx.db.orm, input.id)),
+		/** A new expiry for the campaign and the lots of it still counting: the end of a day of the site's calendar, or null: never. */
+		changeExpiry: siteAdminProcedure
+			.input(z.strictObject({ id: z.uuid(), expiresOn: siteDay.nullable() }))
+			.mutation(async ({ ctx, input }) => changeCampaignExpiry(ctx.db, actor(ctx), input.id, (await siteDayExpiry(ctx.db.orm, input.expiresOn)).expiresAt)),
+		/** Ends the campaign now: what is left of each account's lot expires, and it grants no more. Sent again, ends only what is left. */
+		end: siteAdminProcedure.input(z.strictObject({ id: z.uuid() })).mutation(({ ctx, input }) => endCampaign(ctx.db, actor(ctx), input.id))
 	}),
 
 	payments: router({
