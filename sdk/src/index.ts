@@ -27,4 +27,4 @@ export { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 export { serverSentEvents, type ServerSentEvent } from './sse.js';
 export type { paths, components } from './openapi.js';
 export { withHold, type HoldOutcome } from './hold.js';
-export { verifyWebhook, WebhookVerificationError, type VerifyOptions, type WebhookEvent, type WebhookEventType } from './webhooks.js';
+export { verifyWebhook, WebhookVerificationError, type VerifyOptions, type WebhookEvent, type AccountWebhookEvent, type TestWebhookEvent, type WebhookEventType } from './webhooks.js';

@@ -21,8 +21,29 @@ export type WebhookEventType =
 	| 'lot.expired'
 	| 'hold.expired';
 
-/** A verified webhook: Standard Webhooks' `{type, timestamp, data}`, as Quota sends it. */
-export interface WebhookEvent {
+/**
+ * A verified webhook: Standard Webhooks' `{type, timestamp, data}`, as Quota sends it: an account's event,
+ * or a test event an admin sent from the console (`type: 'ping'`, no account). Narrow on `type`.
+ */
+export type WebhookEvent = AccountWebhookEvent | TestWebhookEvent;
+
+/** A test event ("Send a test event" on the console's Webhooks page): no account changed; answer it 2xx and drop it. */
+export interface TestWebhookEvent {
+	type: 'ping';
+	/** When it was sent (ISO 8601). */
+	timestamp: string;
+	data: {
+		/** The same as the `webhook-id` header; each test event has its own. */
+		event_id: string;
+		test: true;
+		/** The endpoint it was sent to (the console's and the REST API's id). */
+		endpoint_id: string;
+		message: string;
+	};
+}
+
+/** An event of one account (every type but `ping`). */
+export interface AccountWebhookEvent {
 	type: WebhookEventType;
 	/** When the event was written (ISO 8601). */
 	timestamp: string;

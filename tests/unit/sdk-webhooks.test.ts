@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { Agent } from 'undici';
 import { send } from '../../src/lib/server/webhooks/deliver';
 import { randomBytes } from 'node:crypto';
-import { verifyWebhook, WebhookVerificationError, type WebhookEvent } from '../../sdk/src/index.js';
+import { verifyWebhook, WebhookVerificationError, type AccountWebhookEvent, type WebhookEvent } from '../../sdk/src/index.js';
 
 // The SDK's verifyWebhook against what Quota's delivery really sends (its send(), signing with the
 // standardwebhooks library, to a receiver on loopback), and against forgeries of it.
@@ -41,14 +41,19 @@ const payload = {
 };
 
 /** What Quota sends signed with `secret` (and, during a rotation, the secrets it signs with too). */
-async function delivered(secret: string, ...alsoSigning: string[]) {
+async function delivered(secret: string, alsoSigning: string[] = [], event: object = payload) {
 	received = [];
-	const result = await send(dispatcher, url, [secret, ...alsoSigning], 'evt_1', payload, 5000);
+	const result = await send(dispatcher, url, [secret, ...alsoSigning], 'evt_1', event, 5000);
 	expect(result.ok).toBe(true);
 	return received[0]!;
 }
 
 const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+/** An account's event, narrowed as a receiver narrows it (a test event has no account). */
+function accountEvent(e: WebhookEvent): AccountWebhookEvent {
+	if (e.type === 'ping') throw new Error('a test event, not an account event');
+	return e;
+}
 
 describe('SDK verifyWebhook', () => {
 	it('accepts what Quota delivers and answers the event, from node headers or a fetch Headers', async () => {
@@ -58,7 +63,18 @@ describe('SDK verifyWebhook', () => {
 		expect(event).toEqual(payload);
 		expect(event.data.event_id).toBe(headers['webhook-id']);
 		const fetchHeaders = new Headers(Object.entries(headers).map(([k, v]): [string, string] => [k, String(v)]));
-		expect((await verifyWebhook(secret, new TextEncoder().encode(body), fetchHeaders)).data.balance_after.available).toBe(900);
+		expect(accountEvent(await verifyWebhook(secret, new TextEncoder().encode(body), fetchHeaders)).data.balance_after.available).toBe(900);
+	});
+
+	it('answers a test event from the console as one, with no account: a receiver narrows on its type', async () => {
+		const secret = newWebhookSecret();
+		const ping = { type: 'ping', timestamp: '2026-11-30T12:00:00.000Z', data: { event_id: 'evt_1', test: true, endpoint_id: 'e', message: 'A test event' } };
+		const { body, headers } = await delivered(secret, [], ping);
+		const event = await verifyWebhook(secret, body, headers);
+		expect(event).toEqual(ping);
+		// The type says what the body has: after this check, `data` is a test's, with no account_id to read.
+		if (event.type !== 'ping') throw new Error(`a ping was answered as ${event.type}`);
+		expect(event.data.endpoint_id).toBe('e');
 	});
 
 	it('refuses a changed body, another secret, another id, and a signature of another version', async () => {
@@ -90,12 +106,12 @@ describe('SDK verifyWebhook', () => {
 		// Another sender's several signatures, space-separated: any one that matches verifies.
 		const other = new Webhook(newWebhookSecret()).sign(String(headers['webhook-id']), sent, body);
 		const both = { ...headers, 'webhook-signature': `${other} ${headers['webhook-signature']}` };
-		expect((await verifyWebhook(secret, body, both)).data.sequence).toBe(3);
+		expect(accountEvent(await verifyWebhook(secret, body, both)).data.sequence).toBe(3);
 	});
 
 	it('during a rotation, verifies what Quota sends with the new secret and with the old one alike', async () => {
 		const [current, previous] = [newWebhookSecret(), newWebhookSecret()];
-		const { body, headers } = await delivered(current, previous);
+		const { body, headers } = await delivered(current, [previous]);
 		expect(String(headers['webhook-signature']).split(' ')).toHaveLength(2);
 		for (const secret of [current, previous]) expect((await verifyWebhook(secret, body, headers)).data.event_id).toBe('evt_1');
 		expect(await refusal(verifyWebhook(newWebhookSecret(), body, headers))).toBeInstanceOf(WebhookVerificationError);

@@ -41,6 +41,7 @@ export const webhookSdk = [
 	'',
 	'const body = await request.text(); // the raw body, exactly as received: verify before parsing',
 	'const event = await verifyWebhook(process.env.QUOTA_WEBHOOK_SECRET, body, request.headers); // throws if forged or stale',
+	"if (event.type === 'ping') return new Response(null, { status: 204 }); // a test event from the console: no account",
 	'// event.type, event.data.event_id (drop duplicates by it), event.data.sequence (order by it),',
 	'// event.data.user_id / team_id / guest_id: the account, as you send it to the API as user / team / guest'
 ].join('\n');

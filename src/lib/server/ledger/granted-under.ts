@@ -5,7 +5,7 @@ import { DomainError } from '../errors';
 /*
  * The lots under one grant-key prefix, for a domain that grants many lots under one name (a campaign's
  * `campaign:<id>:<account>`). The ledger reads a prefix as an opaque string; it is read as a range of
- * `lots_grant_key_prefix_idx` (text_pattern_ops, 0065): byte order, so the range is right whatever the
+ * `lots_grant_key_prefix_idx` (text_pattern_ops, 0064): byte order, so the range is right whatever the
  * database's collation, and `~>=~` takes a parameter where `like $1 || '%'` would scan every lot.
  */
 

@@ -34,7 +34,7 @@ export const campaigns = pgTable(
 		createdAt: ts('created_at').notNull().defaultNow(),
 		/** Set when every account of the audience had its lot. */
 		finishedAt: ts('finished_at'),
-		/** Set when an admin ended it early (0065): its lots' unspent tokens expired then, and it grants no more. */
+		/** Set when an admin ended it early (0064): its lots' unspent tokens expired then, and it grants no more. */
 		endedAt: ts('ended_at'),
 		endedBy: uuid('ended_by').references(() => users.id)
 	},

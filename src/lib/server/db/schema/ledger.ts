@@ -194,7 +194,7 @@ export const lots = pgTable(
 		index('lots_account_idx').on(t.accountId),
 		// Lots whose expiry passed since the figures' last refresh (0024).
 		index('lots_expires_idx').on(t.expiresAt).where(sql`${t.expiresAt} is not null`),
-		// The lots under a grant-key prefix as an index range, whatever the collation (0065, ledger/granted-under.ts).
+		// The lots under a grant-key prefix as an index range, whatever the collation (0064, ledger/granted-under.ts).
 		index('lots_grant_key_prefix_idx').using('btree', sql`${t.grantKey} text_pattern_ops`),
 		index('lots_unannounced_idx').on(t.expiredAt).where(sql`${t.expiredAt} is not null and ${t.expiryAnnouncedAt} is null`),
 		check('lots_remaining_check', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount}`),

@@ -46,7 +46,7 @@ export const webhookEvents = pgTable(
 	'webhook_events',
 	{
 		id: text('id').primaryKey(),
-		/** Null only for a test event (`ping`, 0065): it changes no account, so it has no account and no sequence number. */
+		/** Null only for a test event (`ping`, 0064): it changes no account, so it has no account and no sequence number. */
 		accountId: uuid('account_id').references(() => accounts.id, { onDelete: 'cascade' }),
 		seq: bigint('seq', { mode: 'number' }),
 		type: text('type').notNull(),
