@@ -81,7 +81,7 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
-		it('tells a site admin on Reports that these are one account\'s, and where the whole site\'s use is', async () => {
+		onPhone(size, 'tells a site admin on Reports that these are one account\'s, and where the whole site\'s use is', async () => {
 			await page.goto('/reports');
 			const hint = page.getByText(/^These are one account's reports\. The whole site's use/);
 			await hint.waitFor();
@@ -94,14 +94,12 @@ for (const size of sizes) {
 			await page.getByRole('heading', { name: 'Revenue' }).waitFor();
 			await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
 			await page.getByRole('heading', { name: 'Daily consumption' }).waitFor();
-			if (size.name === 'phone') {
-				// A member is told nothing of the kind: they have no console.
-				const member = await openAs(maya.email, size);
-				await member.page.goto('/reports');
-				await member.page.getByRole('heading', { name: /^Consumption, / }).waitFor();
-				await expect(member.page.getByText(/The whole site's use/).count()).resolves.toBe(0);
-				await member.context.close();
-			}
+			// A member is told nothing of the kind: they have no console.
+			const member = await openAs(maya.email, size);
+			await member.page.goto('/reports');
+			await member.page.getByRole('heading', { name: /^Consumption, / }).waitFor();
+			await expect(member.page.getByText(/The whole site's use/).count()).resolves.toBe(0);
+			await member.context.close();
 		});
 
 		it('draws the Overview\'s daily bars solid: no marker atop each bar, none on a day of 0', async () => {
@@ -429,11 +427,11 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
-		it('sets a user’s general balance from their page and stays there, with the new figures and what changed', async () => {
+		onPhone(size, 'sets a user’s general balance from their page and stays there, with the new figures and what changed', async () => {
 			const { here, card, figure } = await openTess();
 			const general = Number((await figure('General balance').innerText()).replace(/\D/g, ''));
 			await card.getByRole('button', { name: 'Set the general balance' }).click();
-			const add = size.name === 'phone' ? 321 : 654;
+			const add = 321;
 			await card.getByLabel(/^General balance/).fill(`+${add}`);
 			await card.getByLabel(/^Reason/).fill(`E2E from ${tess.name}'s page on a ${size.name}`);
 			await screen(page, `admin-user-balance-editing-${size.name}`);
@@ -449,7 +447,7 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
-		it('explains a user’s figures in full on their page, with their own figures, not the admin’s dashboard', async () => {
+		onPhone(size, 'explains a user’s figures in full on their page, with their own figures, not the admin’s dashboard', async () => {
 			const { here, card, figure } = await openTess();
 			const available = (await card.locator('.figure').innerText()).match(/^[\d,]+/)![0];
 			const [balance, free] = [await figure('Balance').innerText(), await figure('Free tokens left').innerText()];
@@ -512,7 +510,7 @@ for (const size of sizes) {
 			await screen(page, `admin-figures-in-full-${size.name}`);
 		});
 
-		it('lists guests as one read-only row whose use is named by feature, as users’ rows name it, not by module', async () => {
+		onPhone(size, 'lists guests as one read-only row whose use is named by feature, as users’ rows name it, not by module', async () => {
 			const used = await fetch(`${baseURL()}/api/v1/consume`, {
 				method: 'POST',
 				headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': `e2e-guest-row-${size.name}-${Date.now()}` },
