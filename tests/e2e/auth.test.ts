@@ -23,17 +23,17 @@ async function signedInMark(context: BrowserContext) {
 	return (await context.cookies()).find((c) => c.name === 'quota_signed_in');
 }
 
-/** Submits a real form to /signout from the page, as the app's sign-out button does. */
+/**
+ * Signs out as a person does, with Settings' button: it tells the page first (session.svelte.ts
+ * `signingOut`), so a 401 the page meets while the form is sent starts no sign-in of its own. CI 176: a
+ * form posted behind the page's back raced that 401, and the page went to /signin?next=/settings.
+ */
 async function signOut(page: Page, everywhere = false) {
+	await page.goto('/settings');
+	const button = page.getByRole('button', { name: everywhere ? 'Sign out everywhere' : 'Sign out', exact: true });
+	await button.waitFor();
 	const response = page.waitForResponse((r) => r.url().endsWith('/signout'));
-	await page.evaluate((all) => {
-		const form = document.createElement('form');
-		form.method = 'POST';
-		form.action = '/signout';
-		if (all) form.innerHTML = '<input type="hidden" name="scope" value="everywhere">';
-		document.body.append(form);
-		form.submit();
-	}, everywhere);
+	await button.click();
 	return response;
 }
 
