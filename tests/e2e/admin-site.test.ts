@@ -372,7 +372,7 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
 		// Nothing goes out before the admin confirms the count of accounts it reaches.
 		// One account is said as one ("to 1 account"), not "to each of 1 account … 321 tokens in all".
-		await page.getByText(/^This grants 321 tokens to 1 account \(every enabled user with the role “.+”\)\. Send it\?$/).waitFor();
+		await page.getByText(/^This grants 321 tokens to 1 account \(every enabled user with the role “.+”\)\. They are told in their alerts\. Send it\?$/).waitFor();
 		await screen(page, `admin-bonuses-confirm-${size.name}`);
 		await expectSound(page);
 		await page.getByRole('button', { name: 'Send to 1 account' }).dblclick();
@@ -415,6 +415,14 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await expect(sent.getByRole('button', { name: 'Change expiry' }).count()).resolves.toBe(0);
 		await screenshot(sent, `admin-bonuses-ended-${size.name}`);
 		await expectSound(page);
+
+		// The member was told of each in their alerts, with the bonus's note: its grant, its new expiry and its end.
+		await member.goto('/alerts');
+		await member.getByText(/321 tokens ended by the site$/).waitFor();
+		await member.getByText(/Your 321 bonus tokens now expire Dec 31, 2027, 23:59 UTC$/).waitFor();
+		await member.getByText(/321 tokens added by the site$/).waitFor();
+		await expect(member.getByText(`Note from the site: ${note}`).count()).resolves.toBe(3);
+		await screenshot(member, `member-event-bonus-told-${size.name}`);
 	}, 200_000);
 
 	it('exports the users CSV from the Users page, and the file has every user; the team pools’ file beside it has the demo’s pool', async () => {

@@ -12,6 +12,7 @@ import { createContext } from '../../src/lib/server/trpc/init';
 import { createUser } from '../../src/lib/server/accounts';
 import { changeCampaignExpiry, endCampaign, endLotNow, siteDayExpiry } from '../../src/lib/server/admin';
 import { balances, consume, hold, settle, statement, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
+import { listNotifications } from '../../src/lib/server/alerts';
 
 // A site admin ends an event bonus that went out, or moves its expiry, from the Bonuses page: every
 // account's lot of it changes through the ledger, in batches, and the audit log says how many.
@@ -126,6 +127,40 @@ describe(`changing an event bonus's expiry on ${backend}`, () => {
 		expect(await trpcRefusal(admin.admin.campaigns.changeExpiry({ id: c.id, expiresOn: dayIn(-2) }))).toMatchObject({ domain: 'invalid_input' });
 		expect((await lotOf(kept.accountId, c.id)).expiresAt).toBeNull();
 		expect((await balances(db.orm, kept.accountId)).available).toBe(1000);
+		await expectInvariants(db);
+	});
+});
+
+describe(`members told of an event bonus on ${backend}`, () => {
+	/** A member's inbox entries of an event bonus, oldest first, as the Alerts page words them. */
+	const told = async (userId: string) =>
+		(await listNotifications(db.orm, userId)).entries
+			.filter((e) => ['site_grant', 'expiry_changed', 'tokens_ended'].includes(e.kind))
+			.reverse()
+			.map((e) => [e.kind, e.said?.title, e.said?.body]);
+
+	it('are told when it reaches them, when its expiry moves and when it ends, once each, with its note; a lot spent out tells nothing more', async () => {
+		const { people, c } = await campaignToRole(2, dayIn(10));
+		const [spent, kept] = people as [(typeof people)[0], (typeof people)[0]];
+		const note = `Note from the site: ${c.note}`;
+		for (const p of people) expect(await told(p.id)).toEqual([['site_grant', '1,000 tokens added by the site', note]]);
+		await consume(db.orm, { accountId: spent.accountId, feature: 'camp_op', units: 1000, actor: {}, idempotency: idem() });
+
+		// A new expiry, sent twice (the same change): told once, and only where tokens are left.
+		const expiry = await endOf(dayIn(20));
+		await admin.admin.campaigns.changeExpiry({ id: c.id, expiresOn: dayIn(20) });
+		await changeCampaignExpiry(db, actor(), c.id, new Date(expiry));
+		const moved = await told(kept.id);
+		expect(moved).toHaveLength(2);
+		expect(moved[1]).toEqual(['expiry_changed', expect.stringMatching(/^Your 1,000 bonus tokens now expire [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2} UTC$/), note]);
+		expect(moved[1]![1]).toContain(new Date(expiry).getUTCFullYear().toString());
+		await admin.admin.campaigns.changeExpiry({ id: c.id, expiresOn: null });
+		expect((await told(kept.id))[2]).toEqual(['expiry_changed', 'Your 1,000 bonus tokens no longer expire', note]);
+
+		await admin.admin.campaigns.end({ id: c.id });
+		await admin.admin.campaigns.end({ id: c.id });
+		expect((await told(kept.id)).slice(3)).toEqual([['tokens_ended', '1,000 tokens ended by the site', note]]);
+		expect(await told(spent.id)).toEqual([['site_grant', '1,000 tokens added by the site', note]]);
 		await expectInvariants(db);
 	});
 });

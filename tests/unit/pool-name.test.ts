@@ -27,5 +27,11 @@ describe("a team's pool in words", () => {
 		expect(creditNoticeWords({ kind: 'site_grant', tokens: 2_500 }, 'Launch week', 'Acme Pool').title).toBe('2,500 tokens added to Acme Pool by the site');
 		expect(creditNoticeWords({ kind: 'site_grant', tokens: 2_500 }, 'Launch week', 'Acme Studio').title).toBe("2,500 tokens added to Acme Studio's pool by the site");
 		expect(creditNoticeWords({ kind: 'unlimited_granted', modelName: null, until: null }, 'Launch week', 'Acme Pool').title).toBe('Unlimited use of every model for Acme Pool with no end date, by the site');
+		// An event bonus re-dated: its tokens left, in the pool's words, the verb agreeing with the count.
+		const at = new Date('2027-01-31T22:59:00Z');
+		expect(creditNoticeWords({ kind: 'expiry_changed', tokens: 2_500, expiresAt: at }, 'Launch week', 'Acme Studio', 'Europe/Berlin').title).toBe(
+			"2,500 bonus tokens of Acme Studio's pool now expire Jan 31, 2027, 23:59 Berlin time (UTC+1)"
+		);
+		expect(creditNoticeWords({ kind: 'expiry_changed', tokens: 1, expiresAt: null }, 'Launch week', null).title).toBe('Your 1 bonus token no longer expires');
 	});
 });

@@ -39,6 +39,7 @@ const SAID_BADGE = {
 	site_grant: { tone: 'ok', text: 'Tokens added' },
 	balance_corrected: { tone: 'brand', text: 'Balance corrected' },
 	tokens_ended: { tone: 'brand', text: 'Tokens ended' },
+	expiry_changed: { tone: 'brand', text: 'Expiry changed' },
 	unlimited_granted: { tone: 'ok', text: 'Unlimited use' },
 	unlimited_ended: { tone: 'brand', text: 'Unlimited ended' },
 	allowance_used_up: { tone: 'empty', text: 'Allowance used up' },

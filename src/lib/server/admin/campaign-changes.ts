@@ -4,6 +4,7 @@ import type { Executor } from '../db/client';
 import { campaigns } from '../db/schema';
 import { DomainError } from '../errors';
 import { audit } from '../accounts';
+import { noticeCredit } from '../alerts';
 import { changeLotExpiry, endLot, grantedUnder, lotsUnder, type GrantedUnder } from '../ledger';
 import { PAID_SOURCES } from '../../lot-end';
 import type { AdminActor } from './audited';
@@ -33,15 +34,17 @@ export interface CampaignEnd {
  * it that still counts ends through the ledger's own end (`endLot`, quota_end_lot: what is left expires now,
  * an `expire` operation and entry with the admin as actor, "Ended · by …" on the statement, `lot.expired`
  * with `ended: true`), CAMPAIGN_BATCH lots per transaction, so 100,000 accounts commit in steps and a run
- * that stopped carries on when sent again. A lot a running job holds tokens of is left (counted in `held`).
+ * that stopped carries on when sent again; each account's people are told in the same transaction, as for
+ * one lot ended from its account's page ("1,000 tokens ended by the site" with the campaign's note, alerts
+ * `noticeCredit`; a lot with nothing left tells no one). A lot a running job holds tokens of is left (counted in `held`).
  * Ending again ends only what is left and changes nothing else. Audited `campaign.ended` with the accounts
  * and tokens, when anything ended. Errors: `not_found`.
  */
 export async function endCampaign(db: Db, actor: AdminActor, id: string, batchSize = CAMPAIGN_BATCH): Promise<CampaignEnd> {
-	const endedBefore = await db.orm.transaction(async (tx) => {
+	const { endedAt: endedBefore, note } = await db.orm.transaction(async (tx) => {
 		const c = await campaignRow(tx, id, true);
 		if (!c.endedAt) await tx.update(campaigns).set({ endedAt: sql`now()`, endedBy: actor.userId }).where(eq(campaigns.id, id));
-		return c.endedAt;
+		return c;
 	});
 	let [after, accounts, tokens, held] = [null as string | null, 0, 0, 0];
 	for (;;) {
@@ -51,6 +54,7 @@ export async function endCampaign(db: Db, actor: AdminActor, id: string, batchSi
 				try {
 					const r = await endLot(tx, { lotId: lot.id, accountId: lot.accountId, actor: { userId: actor.userId }, paidSources: PAID_SOURCES });
 					[accounts, tokens] = [accounts + 1, tokens + r.tokens];
+					await noticeCredit(tx, { change: { kind: 'tokens_ended', tokens: -r.tokens }, accountId: lot.accountId, note, key: lot.id });
 				} catch (e) {
 					// quota_end_lot refuses with an answer, not an SQL error: the transaction goes on with the next lot.
 					if (!(e instanceof DomainError && e.code === 'conflict')) throw e;
@@ -89,23 +93,30 @@ export interface CampaignExpiryChange {
 /**
  * Changes an event bonus's expiry, later or earlier (null: never expires): the campaign's, which
  * accounts reached later get, and that of every lot of it that still counts (ledger `changeLotExpiry`),
- * CAMPAIGN_BATCH lots per transaction; sent again it finishes a run that stopped. Audited
+ * CAMPAIGN_BATCH lots per transaction; sent again it finishes a run that stopped. Each account with
+ * tokens left in its lot is told, in the same transaction ("Your 1,000 bonus tokens now expire …" with
+ * the campaign's note, alerts `noticeCredit`; once per lot and expiry). Audited
  * `campaign.expiry_changed` with the expiry before and after and the accounts, when anything changed.
  * Errors: `not_found`, `conflict` (the campaign has ended), `invalid_input` (an expiry that has passed, on `expiresOn`).
  */
 export async function changeCampaignExpiry(db: Db, actor: AdminActor, id: string, expiresAt: Date | null, batchSize = CAMPAIGN_BATCH): Promise<CampaignExpiryChange> {
 	futureExpiry(expiresAt);
-	const before = await db.orm.transaction(async (tx) => {
+	const { expiresAt: before, note } = await db.orm.transaction(async (tx) => {
 		const c = await campaignRow(tx, id, true);
 		if (c.endedAt) throw new DomainError('conflict', 'This event bonus has ended: its expiry no longer changes.');
 		await tx.update(campaigns).set({ expiresAt }).where(eq(campaigns.id, id));
-		return c.expiresAt;
+		return c;
 	});
 	let [after, accounts] = [null as string | null, 0];
 	for (;;) {
 		const batch = await db.orm.transaction(async (tx) => {
 			const lots = await lotsUnder(tx, campaignKeyPrefix(id), after, batchSize);
-			accounts += (await changeLotExpiry(tx, lots.map((l) => l.id), expiresAt)).accountIds.length;
+			const changed = await changeLotExpiry(tx, lots.map((l) => l.id), expiresAt);
+			accounts += changed.accountIds.length;
+			for (const l of changed.lots) {
+				const change = { kind: 'expiry_changed' as const, tokens: l.remaining, expiresAt };
+				await noticeCredit(tx, { change, accountId: l.accountId, note, key: `${l.lotId}:${expiresAt?.toISOString() ?? 'never'}` });
+			}
 			return lots;
 		});
 		after = batch.at(-1)?.id ?? after;

@@ -5,6 +5,7 @@ import { campaigns, siteRoles, teams } from '../db/schema';
 import { DomainError, fieldRefusal } from '../errors';
 import { requestHash } from '../idempotency';
 import { audit } from '../accounts';
+import { noticeCredit } from '../alerts';
 import { grant, grantedKeys, listModels } from '../ledger';
 import type { AdminActor } from './audited';
 import { endsDay, futureExpiry } from './site-day-end';
@@ -131,7 +132,9 @@ export async function campaignReach(exec: Executor, a: CampaignAudience): Promis
 
 /**
  * Grants a campaign's lot to every account of its audience that has none yet; safe to run again and
- * concurrently (each account's grant key grants once). Each batch reads the campaign's expiry under its
+ * concurrently (each account's grant key grants once). Each account granted is told in the same
+ * transaction, as for a bonus granted from its page ("1,000 tokens added by the site" with the campaign's
+ * note: inbox, push, and mail unless turned off; alerts `noticeCredit`). Each batch reads the campaign's expiry under its
  * row's lock (held to the batch's count of `reached`, so two runs take turns per batch rather than
  * deadlock), so a lot granted while the expiry changes (`changeCampaignExpiry`) or the campaign ends
  * (`endCampaign`) is one that change then finds. Errors: `not_found` (campaign), `conflict` (it has ended),
@@ -162,7 +165,9 @@ export async function applyCampaign(db: Db, actor: AdminActor, campaignId: strin
 					note: c.note,
 					actor: { userId: actor.userId }
 				});
-				if (r.created) created++;
+				if (!r.created) continue;
+				created++;
+				await noticeCredit(tx, { change: { kind: 'site_grant', tokens: c.tokens }, accountId: account_id, note: c.note, key: r.lotId });
 			}
 			if (created) await tx.update(campaigns).set({ reached: sql`${campaigns.reached} + ${created}` }).where(eq(campaigns.id, c.id));
 			after = batch.at(-1)?.account_id ?? after;

@@ -6,20 +6,23 @@ import { tellLookers } from './tell';
 
 /**
  * The inbox kinds of a site admin's change to an account's tokens: tokens added (a bonus), a balance
- * corrected (an adjustment), the tokens left in a lot ended (a bonus ended early), unlimited use granted or ended.
+ * corrected (an adjustment), the tokens left in a lot ended (a bonus ended early), a lot's expiry moved
+ * (an event bonus re-dated), unlimited use granted or ended.
  */
-export type CreditNoticeKind = 'site_grant' | 'balance_corrected' | 'tokens_ended' | 'unlimited_granted' | 'unlimited_ended';
+export type CreditNoticeKind = 'site_grant' | 'balance_corrected' | 'tokens_ended' | 'expiry_changed' | 'unlimited_granted' | 'unlimited_ended';
 
 /**
- * What a site admin changed: tokens added or taken (`tokens`, signed), or unlimited use of a model
- * (`modelName`; null: every model) granted until an instant (`until`; null: no end date) or ended.
+ * What a site admin changed: tokens added or taken (`tokens`, signed), the expiry of a lot with `tokens`
+ * left in it moved to `expiresAt` (null: never), or unlimited use of a model (`modelName`; null: every
+ * model) granted until an instant (`until`; null: no end date) or ended.
  */
 export type CreditChange =
 	| { kind: 'site_grant' | 'balance_corrected' | 'tokens_ended'; tokens: number }
+	| { kind: 'expiry_changed'; tokens: number; expiresAt: Date | null }
 	| { kind: 'unlimited_granted'; modelName: string | null; until: Date | null }
 	| { kind: 'unlimited_ended'; modelName: string | null };
 
-/** What such a notice keeps: the change (tokens, signed: + added, − taken; 0 for unlimited use), the admin's note, and its words as shown and mailed. */
+/** What such a notice keeps: the change (tokens, signed: + added, − taken; the tokens left for an expiry moved; 0 for unlimited use), the admin's note, and its words as shown and mailed. */
 export interface CreditNoticeDetail {
 	tokens: number;
 	note: string;
@@ -36,7 +39,8 @@ const signed = (n: number) => `${n < 0 ? '\u2212' : '+'}${plainFormatter.tokens(
 /**
  * A notice's words: "5,000 tokens added by the site", "Your balance was corrected by −200",
  * "Unlimited use of GPT-5 Nano until Dec 12, 2026, 00:00 Berlin time (UTC+1), by the site",
- * "1,000 tokens ended by the site" (what was left of a bonus ended early),
+ * "1,000 tokens ended by the site" (what was left of a bonus ended early), "Your 1,000 bonus tokens now
+ * expire Dec 31, 2026, 23:59 Berlin time (UTC+1)" or "… no longer expire" (an event bonus re-dated),
  * "Unlimited use of every model with no end date, by the site", "Your unlimited use of every model
  * ended" (a team's pool named: "5,000 tokens added to Acme Studio's pool by the site", "Acme
  * Studio's balance was corrected by +300", "Unlimited use of every model for Acme Studio's pool …",
@@ -52,6 +56,12 @@ export function creditNoticeWords(change: CreditChange, note: string, teamName: 
 			return { title: `${teamName ? `${teamName}'s` : 'Your'} balance was corrected by ${signed(change.tokens)}`, body };
 		case 'tokens_ended':
 			return { title: `${counted(Math.abs(change.tokens), 'token', plainFormatter.tokens)} ${teamName ? `of ${teamsPool(teamName)} ` : ''}ended by the site`, body };
+		case 'expiry_changed': {
+			const verb = change.tokens === 1 ? 'expires' : 'expire';
+			const when = change.expiresAt ? `now ${verb} ${plainFormatter.time(change.expiresAt.toISOString(), timeZone)}` : `no longer ${verb}`;
+			const whose = teamName ? `${counted(change.tokens, 'bonus token', plainFormatter.tokens)} of ${teamsPool(teamName)}` : `Your ${counted(change.tokens, 'bonus token', plainFormatter.tokens)}`;
+			return { title: `${whose} ${when}`, body };
+		}
 		case 'unlimited_granted': {
 			const until = change.until ? `until ${plainFormatter.time(change.until.toISOString(), timeZone)}` : 'with no end date';
 			return { title: `Unlimited use of ${change.modelName ?? 'every model'}${teamName ? ` for ${teamsPool(teamName)}` : ''} ${until}, by the site`, body };
@@ -64,7 +74,7 @@ export function creditNoticeWords(change: CreditChange, note: string, teamName: 
 /**
  * Tells whoever looks after `accountId` (the user of a personal account; a team's owners and admins;
  * disabled users not) that a site admin added tokens to it, corrected its balance, ended a lot's tokens
- * early, or granted or ended its unlimited use, in `tx`, the transaction of the change, so there is never one without the other:
+ * early or moved their expiry, or granted or ended its unlimited use, in `tx`, the transaction of the change, so there is never one without the other:
  * an inbox entry (once per change and person, `key`), a push to their devices, and a mail unless they
  * turned alert mails off in Settings, as the balance alerts do. A change of no tokens (`tokens` 0: a
  * balance set to what it was) tells no one. A site key's grants and ends (REST) are the host site's to

@@ -83,7 +83,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		unreadCount(exec, userId)
 	]);
 	const topupKinds: NotificationRow['kind'][] = ['topup_notice', 'topup_declined'];
-	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'team_member_left', 'site_grant', 'balance_corrected', 'tokens_ended', 'unlimited_granted', 'unlimited_ended', 'allowance_used_up', 'allowance_changed', 'purchase_refunded', 'purchase_charged_back', 'chargeback_reversed'];
+	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'team_member_left', 'site_grant', 'balance_corrected', 'tokens_ended', 'expiry_changed', 'unlimited_granted', 'unlimited_ended', 'allowance_used_up', 'allowance_changed', 'purchase_refunded', 'purchase_charged_back', 'chargeback_reversed'];
 	const entries = rows.map((r) => ({
 		id: Number(r.id),
 		kind: r.kind,

@@ -89,24 +89,34 @@ export async function endLots(exec: Executor, ids: string[]): Promise<void> {
  * No tokens move, so no entry is written: the lots' next spends, sweeps and statements read the new expiry,
  * and the accounts' open pages are told at the commit (`noticeFiguresOf`).
  * Each lot's account is locked first, in one order, so a spend in flight finishes before its lot changes.
- * Returns the lots changed and their accounts (a lot already at `expiresAt` is not counted).
+ * Returns the lots changed (a lot already at `expiresAt` is not), each with its account and the tokens
+ * left in it, and their accounts.
  * Errors: invalid_input (a malformed lot id; an expiry that is not a date or not ahead).
  */
-export async function changeLotExpiry(exec: Executor, ids: string[], expiresAt: Date | null): Promise<{ lots: number; accountIds: string[] }> {
+export async function changeLotExpiry(exec: Executor, ids: string[], expiresAt: Date | null): Promise<{ lots: RedatedLot[]; accountIds: string[] }> {
 	if (expiresAt && !(Number.isFinite(expiresAt.getTime()) && expiresAt.getTime() > Date.now())) {
 		throw fieldRefusal('expires_at', 'expires_at must be a date in the future.');
 	}
-	if (!ids.length) return { lots: 0, accountIds: [] };
+	if (!ids.length) return { lots: [], accountIds: [] };
 	const lots = lotIds(ids);
 	await exec.execute(sql`select 1 from accounts where id in (select account_id from lots where id = any(${lots})) order by id for update`);
-	const changed = await queryRows<{ account_id: string }>(exec, sql`
+	const changed = (
+		await queryRows<{ id: string; account_id: string; remaining: string }>(exec, sql`
 		update lots set expires_at = ${expiresAt?.toISOString() ?? null}::timestamptz
 		 where id = any(${lots}) and expired_at is null and (expires_at is null or expires_at > now())
 		   and expires_at is distinct from ${expiresAt?.toISOString() ?? null}::timestamptz
-		returning account_id`);
-	const accountIds = [...new Set(changed.map((r) => r.account_id))];
+		returning id, account_id, remaining::int8::text as remaining`)
+	).map((r) => ({ lotId: r.id, accountId: r.account_id, remaining: Number(r.remaining) }));
+	const accountIds = [...new Set(changed.map((r) => r.accountId))];
 	await noticeFiguresOf(exec, accountIds);
-	return { lots: changed.length, accountIds };
+	return { lots: changed, accountIds };
+}
+
+/** A lot `changeLotExpiry` moved: its account and the tokens left in it (tokens). */
+export interface RedatedLot {
+	lotId: string;
+	accountId: string;
+	remaining: number;
 }
 
 export interface EndLotRequest {

@@ -3,7 +3,7 @@ export * from './types';
 export { check, consume, hold, settle, release, Refusal, type HoldRequest, type HoldResult, type SettleResult } from './spend';
 export { viewerAvailableRead } from './app-spend';
 export { setGroupCommitOptions } from './group-commit';
-export { grant, clawback, endLots, endLot, changeLotExpiry, adjustBalance, type AdjustRequest, type ClawbackRequest, type EndLotRequest, type EndedLot } from './grants';
+export { grant, clawback, endLots, endLot, changeLotExpiry, adjustBalance, type RedatedLot, type AdjustRequest, type ClawbackRequest, type EndLotRequest, type EndedLot } from './grants';
 export {
 	balances,
 	balancesRead,
