@@ -9,10 +9,16 @@ import { DomainError } from '../errors';
  * database's collation, and `~>=~` takes a parameter where `like $1 || '%'` would scan every lot.
  */
 
-/** `grant_key` within the prefix's range: from the prefix to the prefix with its last character one higher. */
+/**
+ * `grant_key` within the prefix's range: from the prefix to the prefix with its last character one
+ * higher. That character is ASCII below DEL (a campaign's ends in ':'): one higher is then one byte
+ * higher and still a character, where past U+FFFF `fromCharCode` wraps, and a surrogate's neighbour is
+ * no character at all. Errors: `invalid_input` (an empty prefix, or one that ends otherwise).
+ */
 function underPrefix(prefix: string) {
-	if (!prefix) throw new DomainError('invalid_input', 'A grant-key prefix is required.');
-	const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+	const last = prefix.charCodeAt(prefix.length - 1);
+	if (!(last >= 0x20 && last < 0x7f)) throw new DomainError('invalid_input', 'A grant-key prefix must end in a printable ASCII character.');
+	const upper = prefix.slice(0, -1) + String.fromCharCode(last + 1);
 	return sql`l.grant_key ~>=~ ${prefix} and l.grant_key ~<~ ${upper}`;
 }
 
@@ -27,9 +33,9 @@ export interface CountingLot {
 
 /**
  * The lots under `prefix` that still count (not ended, expiry ahead), by lot id after `after`,
- * `limit` of them: a keyset page, so a caller ending or changing them commits in steps.
+ * `limit` of them: a keyset page, so a caller ending or changing them commits in steps. Errors: as `grantedUnder`'s.
  */
-export function lotsUnder(exec: Executor, prefix: string, after: string | null, limit: number): Promise<CountingLot[]> {
+export async function lotsUnder(exec: Executor, prefix: string, after: string | null, limit: number): Promise<CountingLot[]> {
 	const from = after ? sql`and l.id > ${after}::uuid` : sql``;
 	return queryRows<CountingLot>(exec, sql`
 		select l.id, l.account_id as "accountId" from lots l
@@ -52,7 +58,7 @@ export interface GrantedUnder {
 	counting: number;
 }
 
-/** The figures of the lots under `prefix` (GrantedUnder), in one read. */
+/** The figures of the lots under `prefix` (GrantedUnder), in one read. Errors: `invalid_input` (a prefix that does not end in a printable ASCII character). */
 export async function grantedUnder(exec: Executor, prefix: string): Promise<GrantedUnder> {
 	const [r] = await queryRows<{ lots: number; granted: number; left: number; lost: number; due: number; counting: number }>(exec, sql`
 		select count(*)::int8 as lots, coalesce(sum(l.amount), 0)::int8 as granted,
