@@ -437,6 +437,8 @@ describe('joining a team by an emailed invitation', () => {
 		await bothSizes(page, 'team-joined');
 		const mine = await (await context.request.get('/trpc/me.profile')).json();
 		expect(mine.result.data.teams).toEqual([expect.objectContaining({ name: 'Acme Studio', role: 'member' })]);
+		// The invitation's link reached the address: it is confirmed, with no link of its own to open.
+		expect(mine.result.data.emailConfirmed).toBe(true);
 		await page.reload();
 		await page.getByRole('region', { name: 'Acme Studio pool' }).waitFor();
 		await waitForFresh(page);
@@ -464,6 +466,7 @@ describe('joining a team by an emailed invitation', () => {
 		await page.getByText(`You are signed in as ${other}. Sign in with ${invited} to accept.`).waitFor();
 		const mine = await (await context.request.get('/trpc/me.profile')).json();
 		expect(mine.result.data.teams).toEqual([]);
+		expect(mine.result.data.emailConfirmed).toBe(false);
 		// No Join button the server would refuse: the way on is signing in as the invited address, back to the invitation.
 		await expect(page.getByRole('button', { name: 'Join the team' }).count()).resolves.toBe(0);
 		await page.getByRole('button', { name: 'Sign out to switch account' }).click();

@@ -162,5 +162,21 @@ describe("a member's address is confirmed by a mailed link before it is mailed a
 		await acceptInvite(bed.db, invite.link.split('/invite/')[1]!, joiner.user, '10.7.0.7');
 		expect(await confirmed(joiner.user.id)).toBe(true);
 		expect(await auditOf(joiner.user.id)).toEqual([{ after: { email: 'joiner@example.com' } }]);
+
+		// Signed up from the invitation's link, to the address it was mailed to: confirmed at once, no link mailed.
+		const next = await inviteToTeam(bed.db, { teamId: team.id, email: 'straight@example.com', role: 'member' }, { userId: owner.user.id, siteAdmin: false });
+		const straight = await signUp(bed.db, { email: ' Straight@Example.com ', name: 'Straight', password: 'straight secret 1' }, { ip: '10.7.0.8' }, undefined, next.link.split('/invite/')[1]!);
+		expect(await confirmed(straight.user.id)).toBe(true);
+		expect(await auditOf(straight.user.id)).toEqual([{ after: { email: 'straight@example.com' } }]);
+		// Another address than the invitation's, or a token of no invitation: the link is mailed, as to anyone.
+		const other = await signUp(bed.db, { email: 'elsewhere@example.com', name: 'Elsewhere', password: 'elsewhere secret 1' }, { ip: '10.7.0.8' }, undefined, next.link.split('/invite/')[1]!);
+		const stranger = await signUp(bed.db, { email: 'stranger@example.com', name: 'Stranger', password: 'stranger secret 1' }, { ip: '10.7.0.8' }, undefined, 'x'.repeat(40));
+		await settled();
+		expect(mailsTo('straight@example.com', 'Confirm your email address')).toEqual([]);
+		expect(mailsTo('straight@example.com')).toHaveLength(1); // the invitation
+		for (const [who, address] of [[other, 'elsewhere@example.com'], [stranger, 'stranger@example.com']] as const) {
+			expect(await confirmed(who.user.id)).toBe(false);
+			expect(mailsTo(address, 'Confirm your email address')).toHaveLength(1);
+		}
 	});
 });

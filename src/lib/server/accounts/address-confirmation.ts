@@ -5,7 +5,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { config } from '../config';
-import { addressConfirmations, users } from '../db/schema';
+import { addressConfirmations, teamInvites, users } from '../db/schema';
 import { DomainError } from '../errors';
 import { queueMail } from '../mail/job';
 import { addressConfirmationMail } from '../mail/templates';
@@ -108,4 +108,14 @@ export async function addressProven(tx: Executor, userId: string, email: string,
 		await audit(tx, { action: 'user.email_confirmed', ...credit, targetType: 'user', targetId: userId, accountId: user.accountId, after: { email } });
 	}
 	return true;
+}
+
+/**
+ * The address a team invitation was mailed to, by its link's token (used, withdrawn or expired alike:
+ * the link reached that address all the same); null for no such invitation.
+ */
+export async function invitedAddress(exec: Executor, token: string): Promise<string | null> {
+	if (token.length > 128) return null;
+	const [row] = await exec.select({ email: teamInvites.email }).from(teamInvites).where(eq(teamInvites.tokenHash, hashToken(token)));
+	return row?.email ?? null;
 }

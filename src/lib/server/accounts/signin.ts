@@ -6,7 +6,7 @@ import { passwordResets, users } from '../db/schema';
 import { DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { passwordResetMail } from '../mail/templates';
-import { mailConfirmationLink } from './address-confirmation';
+import { addressProven, invitedAddress, mailConfirmationLink } from './address-confirmation';
 import { audit } from './audit';
 import { hashPassword, verifyPassword } from './passwords';
 import { rateLimit, rateLimitGiveBack } from './rate-limit';
@@ -43,19 +43,23 @@ const signUpSchema = z.object({ email: emailSchema, name: nameSchema, password: 
  * Creates a member (SIGN_UP_ROLE, `subscriber`) with a password, mails them a link that confirms their
  * address (nothing else is mailed to it until they open it: address-confirmation.ts) and signs them in. `joined` runs in the same
  * transaction once the user exists (e.g. recording the referral link they came through), so a
- * refused sign-up leaves nothing of it behind.
+ * refused sign-up leaves nothing of it behind. `invitation`: the token of the team invitation the
+ * visitor came from (`/invite/<token>`); one mailed to the address they sign up with proves it, as an
+ * opened link does, so it is confirmed now and no link is mailed (another address's: mailed as usual).
  */
 export async function signUp(
 	db: Db,
 	input: { email: string; name: string; password: string },
 	meta: ClientMeta = {},
-	joined?: (tx: Executor, user: CreatedUser) => Promise<unknown>
+	joined?: (tx: Executor, user: CreatedUser) => Promise<unknown>,
+	invitation?: string | null
 ): Promise<NewSession & { user: CreatedUser }> {
 	await rateLimit(db, `signup:ip:${ipKey(meta.ip)}`, ...signUpsPerIp());
 	const v = parseInput(signUpSchema, input);
 	return db.orm.transaction(async (tx) => {
 		const user = await createUser(tx, { ...v, siteRole: SIGN_UP_ROLE });
-		await mailConfirmationLink(tx, { id: user.id, email: v.email, name: v.name }, 'signup');
+		const invited = invitation ? await invitedAddress(tx, invitation) : null;
+		if (invited !== v.email || !(await addressProven(tx, user.id, v.email, meta))) await mailConfirmationLink(tx, { id: user.id, email: v.email, name: v.name }, 'signup');
 		await joined?.(tx, user);
 		const session = await createSession(tx, user.id, meta);
 		await audit(tx, { action: 'auth.signup', actorUserId: user.id, targetType: 'user', targetId: user.id, accountId: user.accountId, ip: meta.ip });

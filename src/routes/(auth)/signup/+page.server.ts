@@ -49,15 +49,15 @@ export const actions: Actions = {
 		const values = { name: field(data, 'name'), email: field(data, 'email') };
 		const ref = field(data, 'ref').slice(0, 32);
 		const ip = getClientAddress();
+		const token = inviteTokenOf(url);
 		const signedUp = await formCall(setHeaders, values, (db) =>
-			signUp(db, { ...values, password: field(data, 'password') }, { ip, userAgent: request.headers.get('user-agent') }, ref ? (tx, user) => recordReferral(tx, ref, user, ip) : undefined)
+			signUp(db, { ...values, password: field(data, 'password') }, { ip, userAgent: request.headers.get('user-agent') }, ref ? (tx, user) => recordReferral(tx, ref, user, ip) : undefined, token)
 		);
 		if (!signedUp.ok) return signedUp.failure;
 		setSessionCookie(cookies, signedUp.value.token, signedUp.value.expiresAt);
 		// Came from a team invitation to this address: the new account joins the team now, as the
 		// sign-up page said. Otherwise (another address, or the invitation withdrawn meanwhile) the
 		// invitation's page, next, says why not.
-		const token = inviteTokenOf(url);
 		if (token) {
 			const joined = await formCall(setHeaders, {}, (db) => acceptInvite(db, token, signedUp.value.user, ip));
 			if (joined.ok) redirect(303, pathAfterJoining(joined.value));
