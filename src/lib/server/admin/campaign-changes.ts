@@ -4,7 +4,7 @@ import type { Executor } from '../db/client';
 import { campaigns } from '../db/schema';
 import { DomainError } from '../errors';
 import { audit } from '../accounts';
-import { noticeCredit } from '../alerts';
+import { noticeCredits, type CreditNotice } from '../alerts';
 import { changeLotExpiry, endLot, grantedUnder, lotsUnder, type GrantedUnder } from '../ledger';
 import { PAID_SOURCES } from '../../lot-end';
 import type { AdminActor } from './audited';
@@ -50,17 +50,19 @@ export async function endCampaign(db: Db, actor: AdminActor, id: string, batchSi
 	for (;;) {
 		const batch = await db.orm.transaction(async (tx) => {
 			const lots = await lotsUnder(tx, campaignKeyPrefix(id), after, batchSize);
+			const told: CreditNotice[] = [];
 			for (const lot of lots) {
 				try {
 					const r = await endLot(tx, { lotId: lot.id, accountId: lot.accountId, actor: { userId: actor.userId }, paidSources: PAID_SOURCES });
 					[accounts, tokens] = [accounts + 1, tokens + r.tokens];
-					await noticeCredit(tx, { change: { kind: 'tokens_ended', tokens: -r.tokens }, accountId: lot.accountId, note, key: lot.id });
+					told.push({ change: { kind: 'tokens_ended', tokens: -r.tokens }, accountId: lot.accountId, note, key: lot.id });
 				} catch (e) {
 					// quota_end_lot refuses with an answer, not an SQL error: the transaction goes on with the next lot.
 					if (!(e instanceof DomainError && e.code === 'conflict')) throw e;
 					held++;
 				}
 			}
+			await noticeCredits(tx, told);
 			return lots;
 		});
 		after = batch.at(-1)?.id ?? after;
@@ -113,10 +115,8 @@ export async function changeCampaignExpiry(db: Db, actor: AdminActor, id: string
 			const lots = await lotsUnder(tx, campaignKeyPrefix(id), after, batchSize);
 			const changed = await changeLotExpiry(tx, lots.map((l) => l.id), expiresAt);
 			accounts += changed.accountIds.length;
-			for (const l of changed.lots) {
-				const change = { kind: 'expiry_changed' as const, tokens: l.remaining, expiresAt };
-				await noticeCredit(tx, { change, accountId: l.accountId, note, key: `${l.lotId}:${expiresAt?.toISOString() ?? 'never'}` });
-			}
+			const when = expiresAt?.toISOString() ?? 'never';
+			await noticeCredits(tx, changed.lots.map((l) => ({ change: { kind: 'expiry_changed', tokens: l.remaining, expiresAt }, accountId: l.accountId, note, key: `${l.lotId}:${when}` })));
 			return lots;
 		});
 		after = batch.at(-1)?.id ?? after;

@@ -5,7 +5,7 @@ import { campaigns, siteRoles, teams } from '../db/schema';
 import { DomainError, fieldRefusal } from '../errors';
 import { requestHash } from '../idempotency';
 import { audit } from '../accounts';
-import { noticeCredit } from '../alerts';
+import { noticeCredits, type CreditNotice } from '../alerts';
 import { grant, grantedKeys, listModels } from '../ledger';
 import type { AdminActor } from './audited';
 import { endsDay, futureExpiry } from './site-day-end';
@@ -152,7 +152,7 @@ export async function applyCampaign(db: Db, actor: AdminActor, campaignId: strin
 			const batch = await audienceBatch(tx, c, after, batchSize);
 			// An account that has its lot is passed over: its grant, under an expiry changed since, would not be the same grant.
 			const has = await grantedKeys(tx, batch.map((a) => campaignGrantKey(c.id, a.account_id)));
-			let created = 0;
+			const told: CreditNotice[] = [];
 			for (const { account_id } of batch) {
 				if (has.has(campaignGrantKey(c.id, account_id))) continue;
 				const r = await grant(tx, {
@@ -165,11 +165,10 @@ export async function applyCampaign(db: Db, actor: AdminActor, campaignId: strin
 					note: c.note,
 					actor: { userId: actor.userId }
 				});
-				if (!r.created) continue;
-				created++;
-				await noticeCredit(tx, { change: { kind: 'site_grant', tokens: c.tokens }, accountId: account_id, note: c.note, key: r.lotId });
+				if (r.created) told.push({ change: { kind: 'site_grant', tokens: c.tokens }, accountId: account_id, note: c.note, key: r.lotId });
 			}
-			if (created) await tx.update(campaigns).set({ reached: sql`${campaigns.reached} + ${created}` }).where(eq(campaigns.id, c.id));
+			await noticeCredits(tx, told);
+			if (told.length) await tx.update(campaigns).set({ reached: sql`${campaigns.reached} + ${told.length}` }).where(eq(campaigns.id, c.id));
 			after = batch.at(-1)?.account_id ?? after;
 			return batch.length < batchSize || c.audience === 'team';
 		});

@@ -2,7 +2,7 @@ import type { Executor } from '../db/client';
 import { counted } from '../../counted';
 import { teamsPool } from '../../pool-name';
 import { plainFormatter } from '../../refusal-message';
-import { tellLookers } from './tell';
+import { tellMany, type Notice } from './tell';
 
 /**
  * The inbox kinds of a site admin's change to an account's tokens: tokens added (a bonus), a balance
@@ -80,14 +80,31 @@ export function creditNoticeWords(change: CreditChange, note: string, teamName: 
  * balance set to what it was) tells no one. A site key's grants and ends (REST) are the host site's to
  * announce: they tell no one here.
  */
-export async function noticeCredit(tx: Executor, n: { change: CreditChange; accountId: string; note: string; key: string }): Promise<void> {
-	const tokens = 'tokens' in n.change ? n.change.tokens : 0;
-	if ('tokens' in n.change && tokens === 0) return;
-	await tellLookers(tx, {
-		accountId: n.accountId,
-		kind: n.change.kind,
-		key: n.key,
-		tag: `credit-${n.accountId}`,
-		say: (who) => ({ ...creditNoticeWords(n.change, n.note, who.teamName, who.timeZone), detail: { tokens, note: n.note } })
-	});
+export async function noticeCredit(tx: Executor, n: CreditNotice): Promise<void> {
+	await noticeCredits(tx, [n]);
+}
+
+/** A change `noticeCredit` tells of: what changed, on which account, the admin's note, and the key that makes it once. */
+export interface CreditNotice {
+	change: CreditChange;
+	accountId: string;
+	note: string;
+	key: string;
+}
+
+/** `noticeCredit` of many changes at once (an event bonus's batch of accounts), in a handful of statements (alerts `tellMany`). */
+export async function noticeCredits(tx: Executor, changes: CreditNotice[]): Promise<void> {
+	const notices = changes
+		.filter((n) => !('tokens' in n.change) || n.change.tokens !== 0)
+		.map((n): Notice => {
+			const tokens = 'tokens' in n.change ? n.change.tokens : 0;
+			return {
+				accountId: n.accountId,
+				kind: n.change.kind,
+				key: n.key,
+				tag: `credit-${n.accountId}`,
+				say: (who) => ({ ...creditNoticeWords(n.change, n.note, who.teamName, who.timeZone), detail: { tokens, note: n.note } })
+			};
+		});
+	await tellMany(tx, notices);
 }

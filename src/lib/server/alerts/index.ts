@@ -2,7 +2,7 @@
 export { evaluateAlerts, type AlertKind, type SentAlert } from './evaluate';
 export { listNotifications, markRead, unreadCount, type NotificationRow, type Inbox } from './notifications';
 export { noticePurchaseReversal, purchaseNoticeWords, type PurchaseReversal, type PurchaseNoticeKind } from './purchase-notices';
-export { noticeCredit, creditNoticeWords, type CreditChange, type CreditNoticeKind, type CreditNoticeDetail } from './credit-notices';
+export { noticeCredit, noticeCredits, creditNoticeWords, type CreditNotice, type CreditChange, type CreditNoticeKind, type CreditNoticeDetail } from './credit-notices';
 export { startAllowanceNotices, noticeAllowanceChange, limitsChanges, ruleChanges, allowanceChangeJob, watchOwnAllowance, type AllowanceNoticeKind } from './allowance-notices';
 export { noticeResetsMoved, allowanceResetsJob, poolResetsJob } from './reset-notices';
 export { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';

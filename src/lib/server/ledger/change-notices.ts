@@ -42,10 +42,15 @@ export async function noticeFigures(exec: Executor, accountId: string): Promise<
 }
 
 /** `noticeFigures` of several accounts: inside a transaction one statement at its commit, otherwise batched right after. */
-export async function noticeFiguresOf(exec: Executor, accountIds: string[]): Promise<void> {
+export function noticeFiguresOf(exec: Executor, accountIds: string[]): Promise<void> {
+	return notifyEach(exec, CHANGE_CHANNEL, accountIds);
+}
+
+/** A NOTIFY on `channel` of each of `accountIds`: inside a transaction one statement, heard at its commit; otherwise batched right after. */
+async function notifyEach(exec: Executor, channel: string, accountIds: string[]): Promise<void> {
 	if (!accountIds.length) return;
-	if (!isTransaction(exec)) return accountIds.forEach((id) => notifyAfterCommit(exec, CHANGE_CHANNEL, id));
-	await exec.execute(sql`select pg_notify(${CHANGE_CHANNEL}, a) from jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb) a`);
+	if (!isTransaction(exec)) return accountIds.forEach((id) => notifyAfterCommit(exec, channel, id));
+	await exec.execute(sql`select pg_notify(${channel}, a) from jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb) a`);
 }
 
 /**
@@ -57,4 +62,9 @@ export async function noticeFiguresOf(exec: Executor, accountIds: string[]): Pro
 export async function noticeInbox(exec: Executor, accountId: string): Promise<void> {
 	if (isTransaction(exec)) await exec.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${accountId})`);
 	else notifyAfterCommit(exec, INBOX_CHANNEL, accountId);
+}
+
+/** `noticeInbox` of several accounts, in one statement. */
+export function noticeInboxOf(exec: Executor, accountIds: string[]): Promise<void> {
+	return notifyEach(exec, INBOX_CHANNEL, accountIds);
 }

@@ -43,7 +43,7 @@ export * from './rates';
 export { MAX_TOKENS, MAX_UNITS, MAX_IDEMPOTENCY_KEY } from './validate';
 export { refusalCodes } from './sql-result';
 export { nextLotExpiry, sweepExpired } from './sweep';
-export { CHANGE_CHANNEL, EVERY_ACCOUNT, noticeChange, noticeFigures, noticeInbox } from './change-notices';
+export { CHANGE_CHANNEL, EVERY_ACCOUNT, noticeChange, noticeFigures, noticeInbox, noticeInboxOf } from './change-notices';
 export { balanceChanges, type BalanceChanges } from './balance-changes';
 export { accountsChangedAfter, lastEntryId, type ChangedAccounts } from './change-log';
 export * from './limits';

@@ -1,4 +1,4 @@
-import { enqueue, withdraw, type JobDefinition } from '../schedule';
+import { enqueue, enqueueMany, withdraw, type JobDefinition } from '../schedule';
 import type { Executor } from '../db';
 import { mailer as appMailer, type Mailer, type MailMessage } from './index';
 
@@ -12,6 +12,11 @@ const MAIL_JOB = 'mail.send';
  */
 export async function queueMail(exec: Executor, message: MailMessage, key: string): Promise<void> {
 	await enqueue(exec, MAIL_JOB, message, { key });
+}
+
+/** `queueMail` of many mails, in one statement (the people told of an event bonus, a batch at a time). */
+export async function queueMails(exec: Executor, mails: { message: MailMessage; key: string }[]): Promise<void> {
+	await enqueueMany(exec, MAIL_JOB, mails.map((m) => ({ key: m.key, payload: m.message })));
 }
 
 /** Takes back a queued mail not yet sent (the demo's seed joins its team without mailing anyone); returns it, or null when it was sent or never queued. */

@@ -74,6 +74,25 @@ export async function enqueue(exec: Executor, name: string, payload: unknown, op
 	return rows.length > 0;
 }
 
+/**
+ * `enqueue` of many jobs of one name due now, in one statement: each `key` at most once (a key that
+ * exists is passed over), `maxAttempts` as enqueue's (default 5). Returns how many were scheduled;
+ * wakes the runners once, at the caller's commit, when any was.
+ */
+export async function enqueueMany(exec: Executor, name: string, jobs: { key: string; payload: unknown; maxAttempts?: number }[]): Promise<number> {
+	if (!jobs.length) return 0;
+	const rows = jobs.map((j) => ({ key: j.key, payload: j.payload ?? null, max_attempts: j.maxAttempts ?? 5 }));
+	const added = await queryRows(
+		exec,
+		sql`insert into scheduled_jobs (name, key, payload, run_at, max_attempts)
+			select ${name}, j.key, j.payload, now(), j.max_attempts
+			  from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as j(key text, payload jsonb, max_attempts int)
+			on conflict (name, key) do nothing returning id`
+	);
+	if (added.length) await wake(exec, name);
+	return added.length;
+}
+
 /** NOTIFYs the runners: inside the caller's transaction (heard at its commit), else right after this commit, batched. */
 async function wake(exec: Executor, name: string): Promise<void> {
 	if (isTransaction(exec)) await exec.execute(sql`select pg_notify(${JOBS_CHANNEL}, ${name})`);

@@ -6,7 +6,7 @@ import type { Db } from '../../db';
 import type { Executor } from '../../db/client';
 import { pushSubscriptions, sessions } from '../../db/schema';
 import { config } from '../../config';
-import { enqueue, withdraw, type JobDefinition } from '../../schedule';
+import { enqueue, enqueueMany, withdraw, type JobDefinition } from '../../schedule';
 import type { PushMessage } from '../../../push-message';
 import { vapidKeys } from './keys';
 import { inQuietHours, quietHoursEnd, quietHoursOf } from './quiet';
@@ -82,16 +82,14 @@ function liveDevices(exec: Executor, userIds: string[]) {
 export async function queuePushes(tx: Executor, pushes: UserPush[]): Promise<number> {
 	if (!pushes.length) return 0;
 	const devices = await liveDevices(tx, [...new Set(pushes.map((p) => p.userId))]);
-	let queued = 0;
-	for (const p of pushes) {
-		for (const d of devices.filter((x) => x.userId === p.userId)) {
-			const payload: z.infer<typeof pushPayload> = {
-				subscriptionId: d.id, userId: p.userId, message: p.message, urgency: p.urgency, topic: p.topic, key: p.key
-			};
-			if (await enqueue(tx, PUSH_JOB, payload, { key: `${p.key}:${d.id}`, maxAttempts: PUSH_TRIES })) queued++;
-		}
-	}
-	return queued;
+	if (!devices.length) return 0;
+	const jobs = pushes.flatMap((p) =>
+		devices.filter((d) => d.userId === p.userId).map((d) => {
+			const payload: z.infer<typeof pushPayload> = { subscriptionId: d.id, userId: p.userId, message: p.message, urgency: p.urgency, topic: p.topic, key: p.key };
+			return { key: `${p.key}:${d.id}`, payload, maxAttempts: PUSH_TRIES };
+		})
+	);
+	return enqueueMany(tx, PUSH_JOB, jobs);
 }
 
 /**
