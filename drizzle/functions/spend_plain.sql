@@ -78,13 +78,17 @@ BEGIN
   ),
   -- The accounts whose every item is plain and nothing of which is due, with what their lots hold
   -- (quota_lots_share of the general lots: no item's model has lots, no item's module an allowance).
+  -- quota_lots_share once an account (not once an item: a hot account's batch is many items of one), and
+  -- only for an account whose every item is plain.
   acct AS MATERIALIZED (
-    SELECT a.id, sum(item.cost) AS total, (array_agg(item.cost ORDER BY item.n DESC))[1] AS last_cost,
-      min(f.lots_left) AS lots_left, min(f.lots_allocated) AS lots_allocated, min(f.lots_held) AS lots_held,
+    SELECT a.id, g.total, g.last_cost, f.lots_left, f.lots_allocated, f.lots_held,
       (SELECT l.remaining FROM lots l WHERE l.account_id = a.id AND l.model IS NULL AND l.remaining > 0
           AND (l.expires_at IS NULL OR l.expires_at > p_at)
         ORDER BY l.priority DESC, l.expires_at ASC NULLS LAST, l.created_at, l.id LIMIT 1) AS first_lot
-    FROM item JOIN accounts a ON a.id = item.account
+    FROM (SELECT item.account, sum(item.cost) AS total, (array_agg(item.cost ORDER BY item.n DESC))[1] AS last_cost
+            FROM item GROUP BY item.account
+          HAVING bool_and(coalesce(item.is_plain AND item.cost >= 0, false))) g
+      JOIN accounts a ON a.id = g.account
       CROSS JOIN LATERAL quota_lots_share(a.id, NULL, p_at, NULL, NULL) f
     WHERE a.kind = 'user'
       AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = a.id)
@@ -93,8 +97,6 @@ BEGIN
       -- An unlimited lot not yet recorded ended: in force, or past its end date (housekeeping due).
       AND NOT EXISTS (SELECT 1 FROM lots l WHERE l.account_id = a.id AND l.expired_at IS NULL
                         AND (l.unlimited OR l.expires_at <= p_at + interval '1 minute'))
-    GROUP BY a.id
-    HAVING bool_and(coalesce(item.is_plain AND item.cost >= 0, false))
   ),
   plain AS MATERIALIZED (
     SELECT item.*, gen_random_uuid() AS op, CASE WHEN item.mode = 'hold' THEN gen_random_uuid() END AS hold,
