@@ -69,15 +69,20 @@ export async function freshDb(opts: { poolSize?: number } = {}): Promise<Db & { 
 }
 
 /**
- * Every table's rows as a digest per table (`schema.table` → md5 of its rows, in order): the same
- * before and after a call that changed nothing, and a difference names the table that changed.
+ * Every table's state as a digest per table (`schema.table` → its row count and the newest row
+ * version's writer, `count:max(xmin)`): the same before and after a call that changed nothing, and a
+ * difference names the table that changed. Any insert, update or delete that commits shows: a new row
+ * version carries its transaction's id, newer than every row already there, and a delete alone lowers
+ * the count. A write rolled back leaves none. Stricter than comparing rows: an update that writes the
+ * same values counts as a change. Reading two figures per table instead of hashing every row's text
+ * makes the authorization matrix's 254 digests cost about 2.5 s of PGlite's time instead of 6.3 s.
  */
 export async function tableDigests(db: Db): Promise<Record<string, string>> {
 	const tables = await db.rows<{ ident: string; label: string }>(
-		sql`select format('%I.%I', table_schema, table_name) as ident, quote_literal(table_schema || '.' || table_name) as label from information_schema.tables where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema') order by 1`
+		sql`select format('%I.%I', schemaname, tablename) as ident, quote_literal(schemaname || '.' || tablename) as label from pg_catalog.pg_tables where schemaname not in ('pg_catalog', 'information_schema') order by 1`
 	);
 	const digests = await db.rows<{ name: string; digest: string }>(
-		sql.raw(tables.map((t) => `select ${t.label} as name, md5(coalesce(string_agg(r::text, '|' order by r::text), '')) as digest from ${t.ident} r`).join(' union all '))
+		sql.raw(tables.map((t) => `select ${t.label} as name, count(*) || ':' || coalesce(max(r.xmin::text::bigint), 0) as digest from ${t.ident} r`).join(' union all '))
 	);
 	return Object.fromEntries(digests.map((d) => [d.name, d.digest]));
 }
