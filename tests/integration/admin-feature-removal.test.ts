@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { backend, freshDb } from '../helpers/db';
+import { backend } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
-import { makeWorld, type World, callerAs, type Caller } from '../helpers/world';
+import { type World, callerAs, type Caller, adminWorld } from '../helpers/world';
 import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
-import { setDb, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
 import { allowanceRules, auditLog, features } from '../../src/lib/server/db/schema';
 import { consume, featureReferences, featureReferencesRead, getFeature, grant, hold, setAllowanceRule } from '../../src/lib/server/ledger';
 import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
@@ -20,13 +20,8 @@ let admin: Caller;
 let member: Caller;
 
 beforeAll(async () => {
-	db = await freshDb();
-	setDb(db);
-	await configureRates(db);
-	w = await makeWorld(db);
-	const caller = (auth: World['auth'][keyof World['auth']]) => callerAs(auth, '10.9.0.7');
-	admin = await caller(w.auth.siteAdmin);
-	member = await caller(w.auth.memberA);
+	({ db, w, admin } = await adminWorld('10.9.0.7', configureRates));
+	member = await callerAs(w.auth.memberA, '10.9.0.7');
 });
 afterAll(async () => db?.close());
 
