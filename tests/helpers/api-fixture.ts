@@ -43,11 +43,12 @@ export const bearer = (key: string, extra: Record<string, string> = {}) => ({ au
 
 /**
  * What a REST test file starts from: a fresh database made ready by `prepare` (default: the test
- * rates), served to `call` and `callJson`, and the site key. Close `db` in the file's afterAll.
+ * rates), or with `demo`, holding the demo (seedDemo's, copied: freshDb), served to `call` and
+ * `callJson`, and the site key. Close `db` in the file's afterAll.
  */
-export async function openRestApi(opts: { poolSize?: number; prepare?: (db: Db) => Promise<unknown> } = {}): Promise<{ db: Db; site: string }> {
-	const db = await freshDb({ poolSize: opts.poolSize });
-	await (opts.prepare ?? configureRates)(db);
+export async function openRestApi(opts: { poolSize?: number; prepare?: (db: Db) => Promise<unknown>; demo?: boolean } = {}): Promise<{ db: Db; site: string }> {
+	const db = await freshDb({ poolSize: opts.poolSize, demo: opts.demo });
+	if (!opts.demo) await (opts.prepare ?? configureRates)(db);
 	await useDb(db);
 	return { db, site: await siteKey(db) };
 }

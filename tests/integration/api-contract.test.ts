@@ -8,13 +8,12 @@ import { bearer, member, MEMBER_PASSWORD, siteKey, openRestApi } from '../helper
 import { expectInvariants } from '../helpers/ledger';
 import { nextMidnightWords } from '../helpers/refusal';
 import type { Db } from '../../src/lib/server/db/client';
-import { seedDemo } from '../../src/lib/server/demo/seed';
 import { availableOf, balances, setAllowanceRule } from '../../src/lib/server/ledger';
 
 let db: Db;
 let site: string;
 beforeAll(async () => {
-	({ db, site } = await openRestApi({ poolSize: 20, prepare: seedDemo }));
+	({ db, site } = await openRestApi({ poolSize: 20, demo: true }));
 }, 300_000);
 afterAll(async () => db?.close());
 
