@@ -5,7 +5,7 @@
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { openPglite, openPostgres } from '../../src/lib/server/db/client';
 
@@ -17,6 +17,20 @@ declare module 'vitest' {
 		mailDir: string;
 	}
 }
+
+/**
+ * The run's demo template (tests/helpers/db.ts, freshDb({ demo: true })) beside the migrated one `templateDb`:
+ * a PGlite tar's path or a database's name, and the files its first user locks and marks it built with.
+ */
+export function demoTemplate(templateDb: string) {
+	const base = join(tmpdir(), `${basename(templateDb).replace(/\.tar$/, '')}-demo`);
+	return { name: templateDb.endsWith('.tar') ? `${base}.tar` : `${templateDb}_demo`, lock: `${base}.lock`, built: `${base}.built` };
+}
+
+const removeDemoFiles = (templateDb: string) => {
+	const demo = demoTemplate(templateDb);
+	for (const file of [demo.lock, demo.built, ...(templateDb.endsWith('.tar') ? [demo.name] : [])]) rmSync(file, { force: true });
+};
 
 export default async function setup(project: TestProject) {
 	const backend = project.config.env.QUOTA_TEST_BACKEND ?? 'pglite';
@@ -32,6 +46,7 @@ export default async function setup(project: TestProject) {
 		project.provide('templateDb', path);
 		return () => {
 			rmSync(path, { force: true });
+			removeDemoFiles(path);
 			removeMail();
 		};
 	}
@@ -52,7 +67,9 @@ export default async function setup(project: TestProject) {
 	return async () => {
 		const cleanup = admin();
 		await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+		await cleanup.unsafe(`drop database if exists ${demoTemplate(name).name} with (force)`);
 		await cleanup.end();
+		removeDemoFiles(name);
 		removeMail();
 	};
 }

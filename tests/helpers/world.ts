@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../src/lib/server/db';
+import { setDb, type Db } from '../../src/lib/server/db';
 import { inArray, sql } from 'drizzle-orm';
 import { sessions, teamMembers, users } from '../../src/lib/server/db/schema';
 import { createTeam, createUser, type Auth, type CreatedUser } from '../../src/lib/server/accounts';
 import { hashToken, randomToken } from '../../src/lib/server/accounts/tokens';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
+import { freshDb } from './db';
 
 /** The kinds of caller every authorization test looks at. */
 export const callerKinds = ['guest', 'memberA', 'memberB', 'teamMember', 'otherTeamAdmin', 'siteAdmin'] as const;
@@ -56,4 +59,28 @@ export async function makeWorld(db: Db): Promise<World> {
 	await db.orm.insert(sessions).values(signedIn.map(([who, u]) => ({ id: auth[who]!.sessionId, userId: u.id, expiresAt })));
 	await db.orm.update(users).set({ lastSeenAt: sql`now()` }).where(inArray(users.id, signedIn.map(([, u]) => u.id)));
 	return { tag, users: { memberA, memberB, teamMember, otherTeamAdmin, siteAdmin, teamBOwner }, auth, teamA, teamB, guestId: `guest-${tag}` };
+}
+
+/** The tRPC API as the app's routes call it for one caller. */
+export type Caller = ReturnType<typeof appRouter.createCaller>;
+
+/**
+ * The tRPC API as a request signed in as `auth` gets it (a world's `w.auth.<kind>`, or a test's own
+ * Auth; null: signed out), from the address `ip`, which audit entries record.
+ */
+export async function callerAs(auth: Auth | null, ip = '10.9.0.1'): Promise<Caller> {
+	return appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => ip }));
+}
+
+/**
+ * What a console test file starts from: a fresh database that the app uses, made ready by `prepare`
+ * (rates, modules; none by default), a world in it, and the world's site admin's caller from `ip`.
+ * Close `db` in the file's afterAll.
+ */
+export async function adminWorld(ip?: string, prepare?: (db: Db) => Promise<unknown>): Promise<{ db: Db; w: World; admin: Caller }> {
+	const db = await freshDb();
+	setDb(db);
+	await prepare?.(db);
+	const w = await makeWorld(db);
+	return { db, w, admin: await callerAs(w.auth.siteAdmin, ip) };
 }

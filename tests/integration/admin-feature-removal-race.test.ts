@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { backend, freshDb } from '../helpers/db';
+import { backend } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
-import { makeWorld } from '../helpers/world';
+import { type Caller, adminWorld } from '../helpers/world';
 import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
-import { setDb, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
 import { queryRows, type Executor } from '../../src/lib/server/db/client';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { consume, grant, removeFeature, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
 import { storableItem, type SpendItem } from '../../src/lib/server/ledger/group-commit';
 
@@ -19,15 +17,13 @@ import { storableItem, type SpendItem } from '../../src/lib/server/ledger/group-
 // when the other is seen waiting on that lock in pg_locks.
 
 let db: Db;
-let admin: ReturnType<typeof appRouter.createCaller>;
+let admin: Caller;
 beforeAll(async () => {
-	db = await freshDb();
-	setDb(db);
-	await configureRates(db);
-	// A module with no free allowance: a batch's consumes of its features are plain (spend_plain.sql).
-	await upsertModule(db.orm, { key: 'racem', name: 'Race', limitMessage: 'Race allowance used.', onExhausted: 'message' });
-	const w = await makeWorld(db);
-	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.8' }));
+	({ db, admin } = await adminWorld('10.9.0.8', async (db) => {
+		await configureRates(db);
+		// A module with no free allowance: a batch's consumes of its features are plain (spend_plain.sql).
+		await upsertModule(db.orm, { key: 'racem', name: 'Race', limitMessage: 'Race allowance used.', onExhausted: 'message' });
+	}));
 });
 afterAll(async () => db?.close());
 

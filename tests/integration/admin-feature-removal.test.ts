@@ -2,14 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { backend, freshDb } from '../helpers/db';
+import { backend } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
-import { makeWorld, type World } from '../helpers/world';
+import { type World, callerAs, type Caller, adminWorld } from '../helpers/world';
 import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
-import { setDb, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
 import { allowanceRules, auditLog, features } from '../../src/lib/server/db/schema';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { consume, featureReferences, featureReferencesRead, getFeature, grant, hold, setAllowanceRule } from '../../src/lib/server/ledger';
 import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
 
@@ -18,17 +16,12 @@ import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
 // it instead, which keeps its history. A removal is audited with the feature as it was.
 let db: Db;
 let w: World;
-let admin: ReturnType<typeof appRouter.createCaller>;
-let member: ReturnType<typeof appRouter.createCaller>;
+let admin: Caller;
+let member: Caller;
 
 beforeAll(async () => {
-	db = await freshDb();
-	setDb(db);
-	await configureRates(db);
-	w = await makeWorld(db);
-	const caller = async (auth: World['auth'][keyof World['auth']]) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.7' }));
-	admin = await caller(w.auth.siteAdmin);
-	member = await caller(w.auth.memberA);
+	({ db, w, admin } = await adminWorld('10.9.0.7', configureRates));
+	member = await callerAs(w.auth.memberA, '10.9.0.7');
 });
 afterAll(async () => db?.close());
 

@@ -2,14 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
-import { freshDb } from '../helpers/db';
-import { makeWorld, type World } from '../helpers/world';
+import { type World, type Caller, adminWorld } from '../helpers/world';
 import { trpcRefusal as refusal } from '../helpers/refusal';
 import { configureRates, expectInvariants, makeTeamWithMember, makeUser, outcome } from '../helpers/ledger';
-import { setDb, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
 import { auditLog, allowanceRules, users } from '../../src/lib/server/db/schema';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
 import { guestAccountFor } from '../../src/lib/server/accounts';
 import { listAudit } from '../../src/lib/server/admin';
@@ -19,14 +16,10 @@ import { balances, capsInForce, check, consume, grant, setAllowanceRule, setCap,
 // the ledger then does, and what happens to windows already open when periods or the time zone change.
 let db: Db;
 let w: World;
-let admin: ReturnType<typeof appRouter.createCaller>;
+let admin: Caller;
 
 beforeAll(async () => {
-	db = await freshDb();
-	setDb(db);
-	await configureRates(db);
-	w = await makeWorld(db);
-	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.2' }));
+	({ db, w, admin } = await adminWorld('10.9.0.2', configureRates));
 });
 afterAll(async () => db?.close());
 beforeEach(async () => {

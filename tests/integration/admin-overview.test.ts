@@ -3,12 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { tz } from '@date-fns/tz';
 import { format, subDays } from 'date-fns';
-import { makeWorld, type World } from '../helpers/world';
+import { makeWorld, type World, callerAs, type Caller } from '../helpers/world';
 import { expectInvariants, makeUser } from '../helpers/ledger';
 import { paddleEventsFor, post, useStoreTestBed } from '../helpers/paddle';
 import { setDb } from '../../src/lib/server/db';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { consume, grant, siteUsage, updateSiteSettings } from '../../src/lib/server/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { outcome } from '../helpers/ledger';
@@ -17,12 +15,12 @@ import { outcome } from '../helpers/ledger';
 // and the Paddle events that need a person.
 const bed = useStoreTestBed({ withRates: true });
 let w: World;
-let admin: ReturnType<typeof appRouter.createCaller>;
+let admin: Caller;
 
 beforeAll(async () => {
 	setDb(bed.db);
 	w = await makeWorld(bed.db);
-	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.3' }));
+	admin = await callerAs(w.auth.siteAdmin, '10.9.0.3');
 });
 
 /** A site-local day (YYYY-MM-DD) `daysAgo` before today in `zone`. */

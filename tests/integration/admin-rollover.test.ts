@@ -1,27 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
-import { freshDb } from '../helpers/db';
-import { makeWorld, type World } from '../helpers/world';
+import { type World, type Caller, adminWorld } from '../helpers/world';
 import { configureRates } from '../helpers/ledger';
-import { setDb, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
 import { auditLog } from '../../src/lib/server/db/schema';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
 
 // The Limits page's rollover setting (issue 17.3): saved per module on all its rules, audited with
 // before and after, shown back by the page's one read; new rules of the module follow it.
 let db: Db;
 let w: World;
-let admin: ReturnType<typeof appRouter.createCaller>;
+let admin: Caller;
 
 beforeAll(async () => {
-	db = await freshDb();
-	setDb(db);
-	await configureRates(db);
-	w = await makeWorld(db);
-	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.3' }));
+	({ db, w, admin } = await adminWorld('10.9.0.3', configureRates));
 });
 afterAll(async () => db?.close());
 

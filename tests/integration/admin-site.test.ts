@@ -4,14 +4,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
 import { TRPCError } from '@trpc/server';
 import { backend } from '../helpers/db';
-import { makeWorld, type World } from '../helpers/world';
+import { makeWorld, type World, callerAs, type Caller } from '../helpers/world';
 import { expectInvariants } from '../helpers/ledger';
 import { paddleEventsFor, post, useStoreTestBed } from '../helpers/paddle';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { openPostgres, queryRows } from '../../src/lib/server/db/client';
 import { auditLog, lots, products, siteRoles, teamMembers, teams, users } from '../../src/lib/server/db/schema';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
 import { createSession, createSiteKey, createTeam, createUser, listSiteRoles, revokeApiKey, SESSION_COOKIE } from '../../src/lib/server/accounts';
 import { call, callJson, useDb } from '../helpers/http';
@@ -26,13 +24,13 @@ import { PaddleBillingProvider } from '../../src/lib/server/store/paddle/paddle-
 const bed = useStoreTestBed();
 let db: Db;
 let w: World;
-let admin: ReturnType<typeof appRouter.createCaller>;
+let admin: Caller;
 
 beforeAll(async () => {
 	db = bed.db;
 	setDb(db);
 	w = await makeWorld(db);
-	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.2' }));
+	admin = await callerAs(w.auth.siteAdmin, '10.9.0.2');
 });
 
 async function refusal(p: Promise<unknown>) {
@@ -356,7 +354,7 @@ describe(`the audit log on ${backend}`, () => {
 		const product = await admin.store.admin.createProduct({ id: `audited-${tag()}`, kind: 'pack', name: 'Audited pack', grants: [{ model: null, tokens: 1_000 }], priceCents: 100 });
 		expect(await shownIp('store.product_created', product.id)).toBe('10.9.0.2');
 
-		const member = appRouter.createCaller(await createContext({ locals: { auth: w.auth.memberB, guestId: null }, getClientAddress: () => '10.9.0.3' }));
+		const member = await callerAs(w.auth.memberB, '10.9.0.3');
 		const team = await member.team.create({ name: `Audited team ${tag()}` });
 		expect(await shownIp('team.created', team.id)).toBe('10.9.0.3');
 

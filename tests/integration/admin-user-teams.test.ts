@@ -10,9 +10,7 @@ import { consume, grant, hold, lastPoolUseDaySql, settle, poolUsedSinceSql, refr
 import { queryRows } from '../../src/lib/server/db/client';
 import { personUsesSql } from '../../src/lib/server/ledger/history';
 import { setDb } from '../../src/lib/server/db';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
-import { makeWorld } from '../helpers/world';
+import { makeWorld, callerAs } from '../helpers/world';
 
 // A newcomer found a member stopped by their team's daily cap of 300 after spending 300 of the
 // pool's tokens, while the console said "0 used today" on their page and "No tokens used yet" on the
@@ -117,7 +115,7 @@ describe("a member's uses on the console", () => {
 	it("lists every use newest first, a page at a time, from the member's Usage reader: the ones a free allowance paid whole too, which the statement leaves out", async () => {
 		setDb(db);
 		const w = await makeWorld(db);
-		const admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.2' }));
+		const admin = await callerAs(w.auth.siteAdmin, '10.9.0.2');
 		const nina = w.users.memberB;
 		await grant(db.orm, { accountId: nina.accountId, tokens: 1_000, source: 'purchase' });
 		await setAllowanceRule(db.orm, { module: 'product', audience: 'member', userId: nina.id, limitTokens: 50, period: 'daily' });
@@ -170,7 +168,7 @@ describe("a person's uses of team pools on their console page", () => {
 		// She leaves Acme: what she spent from its pool is still hers.
 		await db.orm.delete(teamMembers).where(sql`${teamMembers.userId} = ${cleo.userId}::uuid and ${teamMembers.teamId} = ${acme.teamId}::uuid`);
 
-		const admin = appRouter.createCaller(await createContext({ locals: { auth: (await makeWorld(db)).auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.3' }));
+		const admin = await callerAs((await makeWorld(db)).auth.siteAdmin, '10.9.0.3');
 		const listed: { id: string; pool: string | null }[] = [];
 		let cursor: string | null = null;
 		let pages = 0;

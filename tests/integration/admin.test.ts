@@ -2,15 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { SEARCH_MAX } from '../../src/lib/search-text';
-import { backend, freshDb } from '../helpers/db';
+import { backend } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
-import { makeWorld, type World } from '../helpers/world';
+import { type World, type Caller, adminWorld, callerAs } from '../helpers/world';
 import { configureRates, expectInvariants, makeUser } from '../helpers/ledger';
 import { auditCsv, listAudit } from '../../src/lib/server/admin';
-import { setDb, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
 import { auditLog, features } from '../../src/lib/server/db/schema';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { auditedGrant, createSession, createSiteKey, createTeam, createUser, guestAccountFor, sessionOfDisabledUser, validateSessionToken } from '../../src/lib/server/accounts';
 import { accountPageQuery } from '../../src/lib/server/admin/accounts';
 import { queryRows } from '../../src/lib/server/db/client';
@@ -25,15 +23,13 @@ const refused = async (p: Promise<unknown>) => {
 
 let db: Db;
 let w: World;
-let admin: ReturnType<typeof appRouter.createCaller>;
+let admin: Caller;
 
 beforeAll(async () => {
-	db = await freshDb();
-	setDb(db);
-	await configureRates(db);
-	await upsertFeature(db.orm, { key: 'plain', name: 'Plain', module: 'product', unit: 'token', tokensPerUnit: 1 });
-	w = await makeWorld(db);
-	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.1' }));
+	({ db, w, admin } = await adminWorld('10.9.0.1', async (db) => {
+		await configureRates(db);
+		await upsertFeature(db.orm, { key: 'plain', name: 'Plain', module: 'product', unit: 'token', tokensPerUnit: 1 });
+	}));
 });
 afterAll(async () => db?.close());
 
@@ -98,7 +94,7 @@ describe('manual balance adjustments', () => {
 	});
 
 	it('lets only site admins adjust', async () => {
-		const member = appRouter.createCaller(await createContext({ locals: { auth: w.auth.memberA, guestId: null }, getClientAddress: () => '10.9.0.2' }));
+		const member = await callerAs(w.auth.memberA, '10.9.0.2');
 		const accountId = w.users.memberA.accountId;
 		expect(await refused(member.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: 1000, reason: 'Myself', key: `k-${randomUUID()}` }))).toMatchObject({ code: 'FORBIDDEN' });
 		expect(await available(accountId)).toBe(0);
@@ -612,7 +608,7 @@ describe('the audit log', () => {
 	});
 
 	it('says what each actor was: a site admin in the console (even on their own account or a team not theirs), a user on their own account or team', async () => {
-		const as = async (who: 'memberA' | 'siteAdmin') => appRouter.createCaller(await createContext({ locals: { auth: w.auth[who], guestId: null }, getClientAddress: () => '10.9.0.3' }));
+		const as = (who: 'memberA' | 'siteAdmin') => callerAs(w.auth[who], '10.9.0.3');
 		const own = w.users.siteAdmin.accountId;
 		await admin.admin.users.adjustBalance({ accountId: own, mode: 'delta', tokens: 5, reason: 'Own test tokens', key: `k-${randomUUID()}` });
 		await admin.admin.users.adjustBalance({ accountId: w.users.memberB.accountId, mode: 'delta', tokens: 5, reason: 'Kind of actor', key: `k-${randomUUID()}` });
@@ -637,7 +633,7 @@ describe('the audit log', () => {
 		const team = await createTeam(db.orm, { name: `Left team ${w.tag}`, ownerUserId: owner.id });
 		await db.rows(sql`insert into team_members (team_id, user_id, role) values (${team.id}::uuid, ${member.id}::uuid, 'owner')`);
 		const session = await createSession(db.orm, member.id);
-		const asMember = appRouter.createCaller(await createContext({ locals: { auth: (await validateSessionToken(db, session.token))!.auth, guestId: null }, getClientAddress: () => '10.9.0.4' }));
+		const asMember = await callerAs((await validateSessionToken(db, session.token))!.auth, '10.9.0.4');
 		await asMember.team.rename({ teamId: team.id, name: `Left team renamed ${w.tag}` });
 		await asMember.team.leave({ teamId: team.id });
 		const entries = (await admin.admin.audit.list({ account: team.accountId })).rows.map((r) => [r.action, r.actor?.userId, r.actorKind]);

@@ -5,10 +5,9 @@ import { freshDb, backend } from '../helpers/db';
 import { call, callJson, useDb } from '../helpers/http';
 import { bearer, member } from '../helpers/api-fixture';
 import { configureRates, expectInvariants } from '../helpers/ledger';
+import { callerAs } from '../helpers/world';
 import type { Db } from '../../src/lib/server/db/client';
 import { setAllowanceRule } from '../../src/lib/server/ledger';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 
 // Issue 13.3: `remaining`, `available` and `paid_by[].id` mean one thing everywhere. One sequence,
 // through the real REST handlers, the SSE stream and the dashboard's tRPC procedures; each figure
@@ -47,7 +46,7 @@ async function streamedBalance(key: string) {
 describe(`the API's figures agree after one sequence, on ${backend}`, () => {
 	it('check, consume, holds, settle, balance, usage, the stream and the dashboard say the same remaining, available and paid_by', async () => {
 		const m = await member(db, 1000);
-		const dashboard = appRouter.createCaller(await createContext({ locals: { auth: m.auth, guestId: null }, getClientAddress: () => '10.9.0.9' }));
+		const dashboard = await callerAs(m.auth, '10.9.0.9');
 		const post = (path: string, body: unknown, key = true) => callJson(path, { headers: bearer(m.key, key ? { 'idempotency-key': randomUUID() } : {}), body });
 		const [rule] = await db.rows<{ id: string }>(sql`select id from allowance_rules where module = 'chat' and audience = 'user'`);
 		const [lot] = await db.rows<{ id: string }>(sql`select id from lots where account_id = ${m.accountId}::uuid`);
@@ -122,7 +121,7 @@ describe(`the API's figures agree after one sequence, on ${backend}`, () => {
 
 	it("the playground's Available for an operation is what /check's remaining_after counts down from: its own module's free allowance and lots, not another module's", async () => {
 		const m = await member(db, 1000);
-		const dashboard = appRouter.createCaller(await createContext({ locals: { auth: m.auth, guestId: null }, getClientAddress: () => '10.9.0.9' }));
+		const dashboard = await callerAs(m.auth, '10.9.0.9');
 		const check = async (feature: string, units: number) => (await callJson('/api/v1/check', { headers: bearer(m.key), body: { feature, units } })).json;
 		// The account's Available: the lot (1,000) and the chat allowance (10,000), which only chat's features spend.
 		expect(await dashboard.ledger.summary({})).toMatchObject({ available: 11_000 });

@@ -4,17 +4,16 @@ import { sql } from 'drizzle-orm';
 import { gunzipSync } from 'node:zlib';
 import { backend } from '../helpers/db';
 import { call, callJson } from '../helpers/http';
-import { bearer, member, siteKey, openRestApi } from '../helpers/api-fixture';
+import { bearer, member, MEMBER_PASSWORD, siteKey, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
 import { nextMidnightWords } from '../helpers/refusal';
 import type { Db } from '../../src/lib/server/db/client';
-import { seedDemo } from '../../src/lib/server/demo/seed';
 import { availableOf, balances, setAllowanceRule } from '../../src/lib/server/ledger';
 
 let db: Db;
 let site: string;
 beforeAll(async () => {
-	({ db, site } = await openRestApi({ poolSize: 20, prepare: seedDemo }));
+	({ db, site } = await openRestApi({ poolSize: 20, demo: true }));
 }, 300_000);
 afterAll(async () => db?.close());
 
@@ -308,7 +307,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const unscoped = await callJson('/api/v1/consume', { headers: bearer(readOnly.value, { ...idem(), 'content-type': 'text/plain' }), body: 'feature=x' });
 		expect([unscoped.status, unscoped.json.error]).toEqual([403, 'forbidden']);
 		// A signed-in session (a browser's cookie) still gets 415 for a form's body, before anything is read or done.
-		const session = await signIn(db, { email: m.email!, password: 'correct-horse-battery-9' });
+		const session = await signIn(db, { email: m.email!, password: MEMBER_PASSWORD });
 		const form = await callJson('/api/v1/consume', { headers: { cookie: `quota_session=${session.token}`, ...idem(), 'content-type': 'text/plain' }, body: '{"feature":"search_images","units":1}' });
 		expect([form.status, form.json.error]).toEqual([415, 'unsupported_media_type']);
 		// The caller known, the media type comes before the size and the JSON.
@@ -340,7 +339,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 	it('the seeds’ path /dashboard/user/token-management/balance answers for a signed-in session', async () => {
 		const { signIn } = await import('../../src/lib/server/accounts');
 		const m = await member(db, 321);
-		const session = await signIn(db, { email: m.email!, password: 'correct-horse-battery-9' });
+		const session = await signIn(db, { email: m.email!, password: MEMBER_PASSWORD });
 		const r = await callJson('/dashboard/user/token-management/balance', { headers: { cookie: `quota_session=${session.token}` } });
 		expect(r.status).toBe(200);
 		expect(r.json).toMatchObject({ success: true, available: 321 + MEMBER_ALLOWANCES });

@@ -6,11 +6,9 @@ import { TRPCError } from '@trpc/server';
 import { backend } from '../helpers/db';
 import { callJson } from '../helpers/http';
 import { bearer, member, openRestApi } from '../helpers/api-fixture';
-import { makeWorld, type World } from '../helpers/world';
+import { makeWorld, type World, callerAs } from '../helpers/world';
 import type { Db } from '../../src/lib/server/db/client';
 import { DomainError } from '../../src/lib/server/errors';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { formatError } from '../../src/lib/server/trpc/errors';
 
 let db: Db;
@@ -50,7 +48,7 @@ describe(`a made-up page cursor names the field, on ${backend}`, () => {
 
 	it('tRPC: history, statement, the console’s users (also another sort’s cursor), audit log and payments', async () => {
 		const m = await member(db, 100);
-		const as = async (auth: typeof m.auth) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.8' }));
+		const as = (auth: typeof m.auth) => callerAs(auth, '10.9.0.8');
 		const mine = await as(m.auth);
 		const admin = await as(w.auth.siteAdmin!);
 		const cursorRefused = (words = NOT_OURS) => ({ code: 'BAD_REQUEST', domain: 'invalid_input', fieldErrors: { cursor: [words] } });

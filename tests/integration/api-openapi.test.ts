@@ -216,7 +216,9 @@ function example(path: string, op: Operation): Generated {
 		'/api/v1/holds': { json: { feature: 'ai_bots', max_tokens: 10 } },
 		'/api/v1/holds/{id}/settle': { json: { tokens: 1 } },
 		'/api/v1/grants': { json: { user, tokens: 10, source: 'bonus' } },
-		'/api/v1/embed-tokens': { json: { user } }
+		'/api/v1/embed-tokens': { json: { user } },
+		// A new URL each time: the API keeps one endpoint per URL.
+		'/api/v1/webhook-endpoints': { json: { url: `https://hooks.example.com/openapi/${crypto.randomUUID()}`, event_types: ['grant.created'] } }
 	};
 	// The member's key spends from its own tokens; the site key names a host site's user, who has none.
 	const ownAccount = path.startsWith('/api/v1/holds') || path === '/api/v1/consume';
@@ -226,10 +228,20 @@ function example(path: string, op: Operation): Generated {
 		// Only a route whose query names the account takes one: any other refuses a parameter it does not take.
 		query: !ownAccount && op.parameters?.some((p) => p.in === 'query' && p.name === 'user') ? { user } : {},
 		headers: op.parameters?.some((p) => p.name === 'Idempotency-Key') ? { 'Idempotency-Key': `openapi-example-${path}` } : {},
-		body: bodies[path] ?? null,
+		// The path's other method (GET beside POST) takes no body.
+		body: op.requestBody ? (bodies[path] ?? null) : null,
 		contentType: 'application/json'
 	};
 }
+
+/**
+ * Generated requests per route. What decides an answer's status and shape (authentication, scopes, the
+ * schemas, the order of refusals) is the same code on both backends, and 60 runs on PGlite, the backend
+ * every developer's run has, walk it. On PostgreSQL, where CI runs the file again, 15 runs after the
+ * route's plain example (which succeeds on every route) still take each route through its own SQL, for
+ * 4.6 fewer core-seconds there (the file: 18.1 → 13.5, node and server).
+ */
+const runsPerRoute = backend === 'postgres' ? 15 : 60;
 
 describe(`REST v1 against its OpenAPI document on ${backend}`, () => {
 	for (const { path, method, op } of operations) {
@@ -262,7 +274,7 @@ describe(`REST v1 against its OpenAPI document on ${backend}`, () => {
 					else if (g.body !== null && !g.contentType.startsWith('application/json')) expect(res.status, what).toBe(parametersKeepTheContract(op, g, ['path', 'query']) ? 415 : 400);
 					else expect(res.status === 400, what).toBe(!keepsTheContract(path, op, g));
 				}),
-				{ numRuns: 60, examples: [[example(path, op)]] }
+				{ numRuns: runsPerRoute, examples: [[example(path, op)]] }
 			);
 			// The runs reached the route's success path, not only its refusals.
 			expect([...statuses].some((s) => s < 300), [...statuses].join(' ')).toBe(true);

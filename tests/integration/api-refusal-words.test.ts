@@ -4,7 +4,6 @@ import { backend } from '../helpers/db';
 import { callJson } from '../helpers/http';
 import { bearer, member, openRestApi } from '../helpers/api-fixture';
 import type { Db } from '../../src/lib/server/db/client';
-import { seedDemo } from '../../src/lib/server/demo/seed';
 import { availableOf, balances } from '../../src/lib/server/ledger';
 
 // A developer's mistake on the REST API changes nothing and is answered with what to do instead:
@@ -13,7 +12,7 @@ import { availableOf, balances } from '../../src/lib/server/ledger';
 let db: Db;
 let site: string;
 beforeAll(async () => {
-	({ db, site } = await openRestApi({ prepare: seedDemo }));
+	({ db, site } = await openRestApi({ demo: true }));
 }, 300_000);
 afterAll(async () => db?.close());
 

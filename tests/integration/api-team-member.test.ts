@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { callJson } from '../helpers/http';
-import { bearer, member as ownUser, openRestApi } from '../helpers/api-fixture';
+import { bearer, member as ownUser, MEMBER_PASSWORD, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants, makeTeamWithMember } from '../helpers/ledger';
 import { teamMembers, users } from '../../src/lib/server/db/schema';
 import { removeMember, signIn } from '../../src/lib/server/accounts';
@@ -100,7 +100,7 @@ describe(`a site key spending from a team pool for a member, on ${backend}`, () 
 			expect({ status: r.status, error: r.json.error, message: r.json.message, member: r.json.details?.fieldErrors?.member }, `${path} ${JSON.stringify(body)}`).toEqual({ status, error: 'invalid_input', message: words, member: [words] });
 		}
 		// A member signed in spends as themselves: naming a member is for site keys.
-		const session = await signIn(db, { email: signedIn.email!, password: 'correct-horse-battery-9' });
+		const session = await signIn(db, { email: signedIn.email!, password: MEMBER_PASSWORD });
 		const asSelf = await callJson('/api/v1/consume', { headers: { cookie: `quota_session=${session.token}`, 'idempotency-key': `team-member-${backend}-${++k}` }, body: { team: team.teamId, member: signedIn.id, feature: 'search_images', units: 1 } });
 		expect({ status: asSelf.status, error: asSelf.json.error, message: asSelf.json.message }).toEqual({ status: 422, error: 'invalid_input', message: 'member is for site keys: signed in, you spend as yourself. Leave it out.' });
 		// An account key is its own account's: it names no team, so no member either.
@@ -181,7 +181,7 @@ describe(`a site key spending from a team pool for a member, on ${backend}`, () 
 		const { team, owner } = await makeTeamWithMember(db, 5000);
 		const person = await ownUser(db, 0);
 		await db.orm.insert(teamMembers).values({ teamId: team.teamId, userId: person.id, role: 'member' });
-		const session = await signIn(db, { email: person.email!, password: 'correct-horse-battery-9' });
+		const session = await signIn(db, { email: person.email!, password: MEMBER_PASSWORD });
 		const keyed = (key: string, path: string, body: Record<string, unknown>) =>
 			callJson(path, { headers: { cookie: `quota_session=${session.token}`, 'idempotency-key': `team-session-${backend}-${key}-${team.teamId}` }, body: { team: team.teamId, feature: 'search_images', ...body } });
 		const used = await keyed('c', '/api/v1/consume', { units: 2 });
@@ -199,7 +199,7 @@ describe(`a site key spending from a team pool for a member, on ${backend}`, () 
 		const checked = await keyed('check', '/api/v1/check', { units: 2 });
 		expect({ status: checked.status, error: checked.json.error }).toEqual({ status: 403, error: 'forbidden' });
 		const outsider = await ownUser(db, 0);
-		const theirs = await signIn(db, { email: outsider.email!, password: 'correct-horse-battery-9' });
+		const theirs = await signIn(db, { email: outsider.email!, password: MEMBER_PASSWORD });
 		const stranger = await callJson('/api/v1/consume', { headers: { cookie: `quota_session=${theirs.token}`, 'idempotency-key': `team-session-${backend}-c-${team.teamId}` }, body: { team: team.teamId, feature: 'search_images', units: 2 } });
 		expect({ status: stranger.status, error: stranger.json.error }).toEqual({ status: 403, error: 'forbidden' });
 		expect(await figures(team.accountId)).toEqual(before);

@@ -10,8 +10,10 @@
  *   It may be async and receives the db as its second argument to create what it needs.
  * - `refusals` (optional): the one domain refusal an allowed caller gets instead of success, with
  *   the reason, e.g. `{ memberA: 'conflict' }` for "the last owner cannot leave".
- * Each allowed caller runs against a fresh world of its own, so one's success cannot change what the
- * next finds; the refused callers go first, on the first allowed caller's world (a refusal changes nothing).
+ * Each allowed caller of a mutation runs against a fresh world of its own, so one's success cannot change
+ * what the next finds; the callers of a query share one (a read changes nothing another caller finds:
+ * the two queries that write make the caller's own referral code, or the site's push keys once). The
+ * refused callers go first, on the first allowed caller's world (a refusal changes nothing).
  * Expected outcomes:
  * - a caller NOT in `allow` is refused with UNAUTHORIZED, FORBIDDEN or NOT_FOUND;
  * - a caller in `allow` succeeds, or gets exactly the refusal its row lists; anything else (a 500,
@@ -354,6 +356,12 @@ async function call(path: string, who: CallerKind, input: unknown, w: World): Pr
 	}
 }
 
+/**
+ * Whether the procedure at `path` is a query: a read, whose callers share a world. A world costs 13 statements
+ * (21 ms on PGlite); sharing makes 199 worlds instead of 273, 3 core-seconds less on PGlite and 2 on PostgreSQL.
+ */
+const isQuery = (path: string) => (appRouter._def.procedures as unknown as Record<string, { _def: { query?: boolean } }>)[path]!._def.query === true;
+
 /** Whether the procedure at `path` declares its input (a schema; `noInput` for none): one with no schema would ignore what it is sent. */
 const takesInput = (path: string) => (appRouter._def.procedures as unknown as Record<string, { _def: { inputs: unknown[] } }>)[path]!._def.inputs.length > 0;
 
@@ -407,13 +415,13 @@ describe('authorization matrix', () => {
 			const problems: string[] = [];
 			// The refused callers first, on the world (and input) the first allowed caller then gets: a refusal
 			// changes nothing, and a call that wrongly gets through is a problem of the row whatever it changed.
-			// Each further allowed caller gets a world of its own, as its success may change what the next finds.
+			// Each further allowed caller of a mutation gets a world of its own, as its success may change what the next finds.
 			const refused = callerKinds.filter((who) => !entry.allow.includes(who));
 			const allowed = callerKinds.filter((who) => entry.allow.includes(who));
 			let w: World | undefined;
 			let input: unknown;
 			for (const [i, who] of [...refused, ...allowed].entries()) {
-				if (!w || i > refused.length) {
+				if (!w || (i > refused.length && !isQuery(path))) {
 					w = await makeWorld(db);
 					input = entry.input ? await entry.input(w, db) : undefined;
 				}

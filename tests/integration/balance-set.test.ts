@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { backend, freshDb } from '../helpers/db';
-import { makeWorld, type World } from '../helpers/world';
+import { backend } from '../helpers/db';
+import { type World, type Caller, adminWorld } from '../helpers/world';
 import { expectInvariants } from '../helpers/ledger';
 import { trpcRefusal as refusal } from '../helpers/refusal';
-import { setDb, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
 import { auditLog } from '../../src/lib/server/db/schema';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { createUser } from '../../src/lib/server/accounts';
 import { adjustBalance, balances, grant } from '../../src/lib/server/ledger';
 import { MAX_TOKENS } from '../../src/lib/token-range';
@@ -19,13 +17,10 @@ import { MAX_TOKENS } from '../../src/lib/token-range';
 
 let db: Db;
 let w: World;
-let admin: ReturnType<typeof appRouter.createCaller>;
+let admin: Caller;
 
 beforeAll(async () => {
-	db = await freshDb();
-	setDb(db);
-	w = await makeWorld(db);
-	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.2' }));
+	({ db, w, admin } = await adminWorld('10.9.0.2'));
 });
 afterAll(async () => db?.close());
 

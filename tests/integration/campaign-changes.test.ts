@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq, like } from 'drizzle-orm';
-import { backend, freshDb } from '../helpers/db';
+import { backend } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
-import { makeWorld, type World } from '../helpers/world';
+import { type World, type Caller, adminWorld } from '../helpers/world';
 import { expectInvariants } from '../helpers/ledger';
-import { setDb, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
 import { auditLog, lots } from '../../src/lib/server/db/schema';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { createUser } from '../../src/lib/server/accounts';
 import { changeCampaignExpiry, endCampaign, endLotNow, siteDayExpiry } from '../../src/lib/server/admin';
 import { balances, consume, hold, settle, statement, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
@@ -19,13 +17,10 @@ import { listNotifications } from '../../src/lib/server/alerts';
 
 let db: Db;
 let w: World;
-let admin: ReturnType<typeof appRouter.createCaller>;
+let admin: Caller;
 
 beforeAll(async () => {
-	db = await freshDb();
-	setDb(db);
-	w = await makeWorld(db);
-	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.3' }));
+	({ db, w, admin } = await adminWorld('10.9.0.3'));
 	await upsertModule(db.orm, { key: 'camp', name: 'Campaign module', limitMessage: 'No.' });
 	await upsertFeature(db.orm, { key: 'camp_op', name: 'Campaign op', module: 'camp', unit: 'operation', tokensPerUnit: 1 });
 });

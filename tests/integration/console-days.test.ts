@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { backend, freshDb } from '../helpers/db';
+import { backend } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
 import type { DomainError } from '../../src/lib/server/errors';
-import { makeWorld, type World } from '../helpers/world';
+import { type World, callerAs, type Caller, adminWorld } from '../helpers/world';
 import { expectInvariants } from '../helpers/ledger';
-import { setDb, type Db } from '../../src/lib/server/db';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
+import type { Db } from '../../src/lib/server/db';
 
 // The console's dates are days of the site's calendar, as allowances, today and Reports are: with the
 // site in Berlin, an admin whose device is anywhere who picks "until Dec 12" means the end of Dec 12 in
@@ -16,16 +14,12 @@ import { createContext } from '../../src/lib/server/trpc/init';
 
 let db: Db;
 let w: World;
-let admin: ReturnType<typeof appRouter.createCaller>;
-let member: ReturnType<typeof appRouter.createCaller>;
+let admin: Caller;
+let member: Caller;
 
 beforeAll(async () => {
-	db = await freshDb();
-	setDb(db);
-	w = await makeWorld(db);
-	const callerOf = async (kind: 'siteAdmin' | 'memberA') => appRouter.createCaller(await createContext({ locals: { auth: w.auth[kind], guestId: null }, getClientAddress: () => '10.9.0.8' }));
-	admin = await callerOf('siteAdmin');
-	member = await callerOf('memberA');
+	({ db, w, admin } = await adminWorld('10.9.0.8'));
+	member = await callerAs(w.auth.memberA, '10.9.0.8');
 	await admin.admin.settings.update({ timeZone: 'Europe/Berlin' });
 });
 afterAll(async () => db?.close());

@@ -7,14 +7,12 @@ import { callJson, useDb } from '../helpers/http';
 import { bearer, member, siteKey } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
 import { useStoreTestBed } from '../helpers/paddle';
-import { makeWorld, type World } from '../helpers/world';
+import { makeWorld, type World, callerAs } from '../helpers/world';
 import type { Db } from '../../src/lib/server/db/client';
 import { DomainError } from '../../src/lib/server/errors';
 import { balances } from '../../src/lib/server/ledger';
 import { applySettingsWrite, getSettings } from '../../src/lib/server/accounts/settings';
 import { startCheckout } from '../../src/lib/server/store/orders';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 
 // Issue 12.1: on every keyed write, one idempotency key = one request hash = one stored answer.
 // The same key with another request is refused (422 idempotency_key_reused) and changes nothing;
@@ -109,7 +107,7 @@ describe(`one idempotency key = one request = one stored answer, on ${backend}`,
 	});
 
 	it('admin adjustments: the key belongs to the admin; another change under it is refused on any account', async () => {
-		const admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.7' }));
+		const admin = await callerAs(w.auth.siteAdmin, '10.9.0.7');
 		const key = `adj-${tag}`;
 		const add = { accountId: w.users.memberB.accountId, mode: 'delta' as const, tokens: 500, reason: 'Welcome', key };
 		expect(await admin.admin.users.adjustBalance(add)).toEqual({ delta: 500, before: 0, after: 500, replayed: false });

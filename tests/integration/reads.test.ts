@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backend, freshDb } from '../helpers/db';
 import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
+import { callerAs, type Caller } from '../helpers/world';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { readOne } from '../../src/lib/server/db/reads';
 import { createUser, type Auth } from '../../src/lib/server/accounts';
@@ -25,15 +26,13 @@ import {
 import { listSubscriptions } from '../../src/lib/server/store';
 import { forecastText, totalsPerWindow } from '../../src/lib/forecast';
 import { balanceBody } from '../../src/lib/server/rest/shapes';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 
 // The dashboard's first answer is one statement (db/reads.ts `together`): each part's rows come back
 // as JSON instead of the driver's types. These are the cases where that could change a figure:
 // unlimited lots, allowances with and without a limit, held tokens, an expired lot, a purchase's
 // contents, an account's own alert step, and an account that does not exist.
 let db: Db;
-let member: ReturnType<typeof appRouter.createCaller>;
+let member: Caller;
 let accountId: string;
 const DAY = 86_400_000;
 const in30Days = new Date(Date.now() + 30 * DAY);
@@ -46,7 +45,7 @@ beforeAll(async () => {
 	const u = await createUser(db.orm, { email: 'reads@example.test', name: 'Reads', password: 'correct-horse-battery-9' });
 	accountId = u.accountId;
 	const auth: Auth = { sessionId: 'reads', user: { id: u.id, accountId, email: u.email, name: u.name, siteRole: u.siteRole, timeZone: null } };
-	member = appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.7' }));
+	member = await callerAs(auth, '10.9.0.7');
 
 	await setAllowanceRule(db.orm, { module: 'chat', audience: 'user', limitTokens: 100, period: 'daily' });
 	await setAllowanceRule(db.orm, { module: 'bots', audience: 'user', limitTokens: null, period: 'daily' });
@@ -150,7 +149,7 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		// Leo spent his chat allowance and went on into his balance: the Pace card said nothing runs out.
 		const u = await createUser(db.orm, { email: 'spent-pace@example.test', name: 'Spent pace', password: 'correct-horse-battery-9' });
 		const auth: Auth = { sessionId: 'spent-pace', user: { id: u.id, accountId: u.accountId, email: u.email, name: u.name, siteRole: u.siteRole, timeZone: null } };
-		const own = appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.8' }));
+		const own = await callerAs(auth, '10.9.0.8');
 		await grant(db.orm, { accountId: u.accountId, tokens: 500, source: 'bonus', note: 'Some balance' });
 		const use = (words: number, daysAgo: number, key: string) =>
 			consume(db.orm, { accountId: u.accountId, feature: 'ai_bots', units: words, actor: { userId: u.id }, idempotency: { scope: 'reads', key }, effectiveAt: new Date(Date.now() - daysAgo * DAY) });
@@ -168,7 +167,7 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		// the hold's tokens in today's allowance window read as free use, so the lots looked drawn less.
 		const u = await createUser(db.orm, { email: 'hold-pace@example.test', name: 'Hold pace', password: 'correct-horse-battery-9' });
 		const auth: Auth = { sessionId: 'hold-pace', user: { id: u.id, accountId: u.accountId, email: u.email, name: u.name, siteRole: u.siteRole, timeZone: null } };
-		const own = appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.9' }));
+		const own = await callerAs(auth, '10.9.0.9');
 		await grant(db.orm, { accountId: u.accountId, tokens: 500, source: 'bonus', note: 'Some balance' });
 		const use = (words: number, key: string) =>
 			consume(db.orm, { accountId: u.accountId, feature: 'ai_bots', units: words, actor: { userId: u.id }, idempotency: { scope: 'reads', key }, effectiveAt: new Date(Date.now() - 2 * DAY) });

@@ -7,14 +7,12 @@ import { callJson } from '../helpers/http';
 import { bearer, member, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
 import { nextMidnightWords } from '../helpers/refusal';
-import { makeWorld, type World } from '../helpers/world';
+import { makeWorld, type World, callerAs } from '../helpers/world';
 import { setUpCatalog } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { DomainError } from '../../src/lib/server/errors';
 import { createAccountKey, setTeamCap } from '../../src/lib/server/accounts';
 import { balances, grant, setAllowanceRule, setCap, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import type { Auth } from '../../src/lib/server/accounts';
 
 let db: Db;
@@ -33,7 +31,7 @@ afterAll(async () => db?.close());
 
 const tag = `${backend}-${randomUUID().slice(0, 8)}`;
 const idem = () => ({ 'idempotency-key': randomUUID() });
-const caller = async (auth: Auth | null) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.8' }));
+const caller = (auth: Auth | null) => callerAs(auth, '10.9.0.8');
 const rowCount = async (table: string) => (await db.rows<{ n: number }>(sql`select count(*)::int as n from ${sql.raw(table)}`))[0]!.n;
 
 async function refusalOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {

@@ -7,7 +7,6 @@ import { appSdk } from '../helpers/sdk';
 import { member } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
-import { seedDemo } from '../../src/lib/server/demo/seed';
 import { InsufficientTokens, withHold } from '../../sdk/src/index.js';
 import { CHARS_PER_TOKEN, DEFAULT_MAX_OUTPUT_TOKENS, meteredGenerateText, meteredStreamText } from '../../sdk/src/ai.js';
 
@@ -17,8 +16,7 @@ import { CHARS_PER_TOKEN, DEFAULT_MAX_OUTPUT_TOKENS, meteredGenerateText, metere
 
 let db: Db;
 beforeAll(async () => {
-	db = await freshDb({ poolSize: 20 });
-	await seedDemo(db);
+	db = await freshDb({ poolSize: 20, demo: true });
 	await useDb(db);
 }, 300_000);
 afterAll(async () => db?.close());

@@ -4,7 +4,6 @@ import { appSdk, cutNextStream, sent } from '../helpers/sdk';
 import { member, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
-import { seedDemo } from '../../src/lib/server/demo/seed';
 import { listAccountKeys, revokeApiKey } from '../../src/lib/server/accounts';
 import { balances } from '../../src/lib/server/ledger';
 import { AllowanceExhausted, Conflict, FeatureDisabled, HoldAlreadySettled, InsufficientTokens, NotFound, Unauthorized, type Balance } from '../../sdk/src/index.js';
@@ -18,7 +17,7 @@ let site: string;
 const sdk = appSdk;
 
 beforeAll(async () => {
-	({ db, site } = await openRestApi({ poolSize: 20, prepare: seedDemo }));
+	({ db, site } = await openRestApi({ poolSize: 20, demo: true }));
 }, 300_000);
 afterAll(async () => db?.close());
 

@@ -9,12 +9,10 @@ import { openRestApi } from '../helpers/api-fixture';
 import { delivered, setUpCatalog, simulatorFor, startWebhookServer } from '../helpers/paddle';
 import { configureRates, expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
-import { makeWorld, type World } from '../helpers/world';
+import { makeWorld, type World, callerAs } from '../helpers/world';
 import { setTeamCap, type Auth } from '../../src/lib/server/accounts';
 import { consume, grant } from '../../src/lib/server/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 
 let db: Db;
 let hook: Awaited<ReturnType<typeof startWebhookServer>>;
@@ -32,7 +30,7 @@ afterAll(async () => {
 	await db?.close();
 });
 
-const caller = async (auth: Auth | null) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.9' }));
+const caller = (auth: Auth | null) => callerAs(auth, '10.9.0.9');
 
 describe(`the store's "Tokens added" figures on ${backend}`, () => {
 	it('a capped member who buys for the pool is told what their dashboard says they can spend, the pool’s figure named; the uncapped owner, the pool’s', async () => {

@@ -14,12 +14,10 @@ import { backend } from '../helpers/db';
 import { lotsOf, readJson, useStoreTestBed } from '../helpers/paddle';
 import { trpcRefusal } from '../helpers/refusal';
 import { expectInvariants, outcome } from '../helpers/ledger';
-import { makeWorld, type World } from '../helpers/world';
+import { makeWorld, type World, callerAs } from '../helpers/world';
 import { setDb } from '../../src/lib/server/db';
 import { queryRows } from '../../src/lib/server/db/client';
 import { auditLog, orders, products } from '../../src/lib/server/db/schema';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { deleteProduct } from '../../src/lib/server/store';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { PaddleBillingProvider } from '../../src/lib/server/store/paddle/paddle-billing';
@@ -27,7 +25,7 @@ import type { ProductInput } from '../../src/lib/server/store/catalog';
 
 const bed = useStoreTestBed({ poolSize: 6 });
 let w: World;
-const caller = async (auth: World['auth'][keyof World['auth']]) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.9' }));
+const caller = (auth: World['auth'][keyof World['auth']]) => callerAs(auth, '10.9.0.9');
 let admin: Awaited<ReturnType<typeof caller>>;
 
 // Paddle's API on loopback, both environments: the prices and products it holds (by id), each request,

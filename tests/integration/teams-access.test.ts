@@ -5,13 +5,11 @@ import { configureRates } from '../helpers/ledger';
 import { consume, grant } from '../../src/lib/server/ledger';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
 import { randomUUID } from 'node:crypto';
-import { callerKinds, makeWorld, type CallerKind, type World } from '../helpers/world';
+import { callerKinds, makeWorld, type CallerKind, type World, callerAs } from '../helpers/world';
 import { setDb } from '../../src/lib/server/db';
 import { listNotifications } from '../../src/lib/server/alerts';
 import { watchAvailable } from '../helpers/stream';
 import { TRPCError } from '@trpc/server';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import {
 	acceptInvite,
 	activeAccount,
@@ -393,7 +391,7 @@ describe('teams and invitations', () => {
 
 		// At the edge (tRPC), as the other refusals are: the procedure's code, the field named for the form.
 		setDb(bed.db);
-		const as = async (who: 'memberA' | 'otherTeamAdmin') => appRouter.createCaller(await createContext({ locals: { auth: w.auth[who]!, guestId: null }, getClientAddress: () => '10.9.0.7' }));
+		const as = (who: 'memberA' | 'otherTeamAdmin') => callerAs(w.auth[who]!, '10.9.0.7');
 		const edge = async (p: Promise<unknown>) => p.then(() => null, (e: TRPCError) => ({ code: e.code, domain: (e.cause as { code?: string }).code }));
 		expect(await edge((await as('otherTeamAdmin')).team.rename({ teamId: w.teamB.id, name: 'By an admin' }))).toEqual({ code: 'FORBIDDEN', domain: 'forbidden' });
 		expect(await edge((await as('memberA')).team.rename({ teamId: team.id, name: '' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
@@ -425,7 +423,7 @@ describe('the cap that limits a member now, in whichever window', () => {
 		const own = await makeWorld(bed.db);
 		const pool = own.teamA.accountId;
 		await grant(bed.db.orm, { accountId: pool, tokens: 91_900, source: 'purchase' });
-		const as = async (auth: typeof own.auth.teamMember) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.9' }));
+		const as = (auth: typeof own.auth.teamMember) => callerAs(auth, '10.9.0.9');
 		const [member, owner] = await Promise.all([as(own.auth.teamMember), as(own.auth.memberA)]);
 		const cap = (limitTokens: number | null) =>
 			setTeamCap(bed.db, { teamId: own.teamA.id, userId: own.users.teamMember.id, period: 'daily', limitTokens }, { userId: own.users.memberA.id, siteAdmin: false });
@@ -495,7 +493,7 @@ describe('the cap that limits a member now, in whichever window', () => {
 		setDb(bed.db);
 		const pool = w.teamA.accountId;
 		await grant(bed.db.orm, { accountId: pool, tokens: 50_000, source: 'purchase' });
-		const as = async (who: 'teamMember' | 'memberA') => appRouter.createCaller(await createContext({ locals: { auth: w.auth[who]!, guestId: null }, getClientAddress: () => '10.9.0.8' }));
+		const as = (who: 'teamMember' | 'memberA') => callerAs(w.auth[who]!, '10.9.0.8');
 		const member = await as('teamMember');
 		const cap = (period: 'daily' | 'weekly' | 'monthly', limitTokens: number | null, userId: string | null = w.users.teamMember.id) =>
 			setTeamCap(bed.db, { teamId: w.teamA.id, userId, period, limitTokens }, actor('memberA'));

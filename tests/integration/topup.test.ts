@@ -8,8 +8,6 @@ import { delivered, lotsOf, paddleEventsFor, post, useStoreTestBed } from '../he
 import { startPushService } from '../helpers/push-service';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { setDb } from '../../src/lib/server/db';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { teamMembers } from '../../src/lib/server/db/schema';
 import { balances, consume, upsertFeature } from '../../src/lib/server/ledger';
 import { createSession, createTeam, createUser } from '../../src/lib/server/accounts';
@@ -18,6 +16,7 @@ import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { createMailer } from '../../src/lib/server/mail';
 import { mailJob } from '../../src/lib/server/mail/job';
 import { startSmtp } from '../helpers/mail';
+import { callerAs } from '../helpers/world';
 import { startCheckout, listPurchases } from '../../src/lib/server/store/orders';
 import { getProduct, listProducts, saveProduct, upsertProduct } from '../../src/lib/server/store/catalog';
 import { parsePushMessage } from '../../src/lib/push-message';
@@ -383,7 +382,7 @@ describe(`auto top-up on ${backend}`, () => {
 		// Through the app's procedure: a fraction of a yen is a 400 in words, never a 500, and changes nothing.
 		setDb(db);
 		const auth = { sessionId: u.sessionId, user: { id: u.id, accountId: u.accountId, email: u.email, name: u.name, siteRole: u.siteRole, timeZone: null } };
-		const member = appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '127.0.0.1' }));
+		const member = await callerAs(auth, '127.0.0.1');
 		expect(await trpcRefusal(member.topup.set({ accountId: u.accountId, ...rule({ productId: yen.id, maxCentsPerMonth: 550.5 }) }))).toEqual({
 			code: 'BAD_REQUEST',
 			domain: 'invalid_input',

@@ -3,12 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
-import { makeWorld, type World } from '../helpers/world';
+import { makeWorld, type World, callerAs, type Caller } from '../helpers/world';
 import { bearer, member, openRestApi } from '../helpers/api-fixture';
 import { callJson } from '../helpers/http';
 import { setDb, type Db } from '../../src/lib/server/db';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { listAudit } from '../../src/lib/server/admin';
 import { balances, consume, grant, hold, nextLotExpiry, settle, statement, sweepExpired, unlimitedNow } from '../../src/lib/server/ledger';
 import { expectInvariants, makeUser } from '../helpers/ledger';
@@ -22,9 +20,9 @@ import { balanceOf } from '../../src/lib/balance-figures';
 let db: Db;
 let site: string;
 let w: World;
-let admin: ReturnType<typeof appRouter.createCaller>;
+let admin: Caller;
 const callerOf = async (kind: 'siteAdmin' | 'memberA' | 'teamMember') =>
-	appRouter.createCaller(await createContext({ locals: { auth: w.auth[kind], guestId: null }, getClientAddress: () => '10.9.0.7' }));
+	await callerAs(w.auth[kind], '10.9.0.7');
 
 beforeAll(async () => {
 	({ db, site } = await openRestApi());

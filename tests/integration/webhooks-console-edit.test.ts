@@ -5,15 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { backend, freshDb } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
-import { makeWorld, type World } from '../helpers/world';
+import { makeWorld, type World, callerAs } from '../helpers/world';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { auditLog } from '../../src/lib/server/db/schema';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 
 let db: Db;
 let w: World;
-const caller = async (auth: World['auth'][keyof World['auth']]) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.8' }));
+const caller = (auth: World['auth'][keyof World['auth']]) => callerAs(auth, '10.9.0.8');
 let admin: Awaited<ReturnType<typeof caller>>;
 
 beforeAll(async () => {

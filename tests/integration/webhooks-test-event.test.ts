@@ -5,26 +5,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
-import { backend, freshDb } from '../helpers/db';
-import { useDb } from '../helpers/http';
+import { backend } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
-import { makeWorld, type World } from '../helpers/world';
+import { type World, type Caller, adminWorld } from '../helpers/world';
 import { receiver, type Received } from '../helpers/webhook-receiver';
 import type { Db } from '../../src/lib/server/db/client';
 import { auditLog, webhookDeliveries } from '../../src/lib/server/db/schema';
-import { appRouter } from '../../src/lib/server/trpc/router';
-import { createContext } from '../../src/lib/server/trpc/init';
 import { closeWebhookAgents, createEndpoint, deliverDue, listDeliveries } from '../../src/lib/server/webhooks';
 
 let db: Db;
 let w: World;
-let admin: ReturnType<typeof appRouter.createCaller>;
+let admin: Caller;
 const receivers: { close: () => Promise<void> }[] = [];
 beforeAll(async () => {
-	db = await freshDb();
-	await useDb(db);
-	w = await makeWorld(db);
-	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.4' }));
+	({ db, w, admin } = await adminWorld('10.9.0.4'));
 });
 afterAll(async () => {
 	await Promise.all(receivers.map((r) => r.close()));
