@@ -36,7 +36,7 @@ export interface CampaignEnd {
  * with `ended: true`), CAMPAIGN_BATCH lots per transaction, so 100,000 accounts commit in steps and a run
  * that stopped carries on when sent again; each account's people are told in the same transaction, as for
  * one lot ended from its account's page ("1,000 tokens ended by the site" with the campaign's note, alerts
- * `noticeCredit`; a lot with nothing left tells no one). A lot a running job holds tokens of is left (counted in `held`).
+ * `noticeCredits`; a lot with nothing left tells no one). A lot a running job holds tokens of is left (counted in `held`).
  * Ending again ends only what is left and changes nothing else. Audited `campaign.ended` with the accounts
  * and tokens, when anything ended. Errors: `not_found`.
  */
@@ -97,7 +97,7 @@ export interface CampaignExpiryChange {
  * accounts reached later get, and that of every lot of it that still counts (ledger `changeLotExpiry`),
  * CAMPAIGN_BATCH lots per transaction; sent again it finishes a run that stopped. Each account with
  * tokens left in its lot is told, in the same transaction ("Your 1,000 bonus tokens now expire …" with
- * the campaign's note, alerts `noticeCredit`; once per lot and expiry). Audited
+ * the campaign's note, alerts `noticeCredits`; once per lot and expiry). Audited
  * `campaign.expiry_changed` with the expiry before and after and the accounts, when anything changed.
  * Errors: `not_found`, `conflict` (the campaign has ended), `invalid_input` (an expiry that has passed, on `expiresOn`).
  */

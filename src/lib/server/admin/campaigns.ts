@@ -134,7 +134,7 @@ export async function campaignReach(exec: Executor, a: CampaignAudience): Promis
  * Grants a campaign's lot to every account of its audience that has none yet; safe to run again and
  * concurrently (each account's grant key grants once). Each account granted is told in the same
  * transaction, as for a bonus granted from its page ("1,000 tokens added by the site" with the campaign's
- * note: inbox, push, and mail unless turned off; alerts `noticeCredit`). Each batch reads the campaign's expiry under its
+ * note: inbox, push, and mail unless turned off; alerts `noticeCredits`). Each batch reads the campaign's expiry under its
  * row's lock (held to the batch's count of `reached`, so two runs take turns per batch rather than
  * deadlock), so a lot granted while the expiry changes (`changeCampaignExpiry`) or the campaign ends
  * (`endCampaign`) is one that change then finds. Errors: `not_found` (campaign), `conflict` (it has ended),
