@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
 import { queuePushes, type UserPush } from '../alerts';
-import { noticeInbox } from '../ledger';
+import { noticeInbox, noticeInboxOf } from '../ledger';
 import type { RaisedFlag } from './check';
 import { anomalyWords } from './words';
 
@@ -50,7 +50,7 @@ export async function notifyOpened(tx: Executor, flags: OpenedFlag[]): Promise<v
 		}
 	}
 	await queuePushes(tx, pushes);
-	for (const accountId of new Set(flags.map((f) => f.accountId))) await noticeInbox(tx, accountId);
+	await noticeInboxOf(tx, [...new Set(flags.map((f) => f.accountId))]);
 }
 
 /** A flag's notification for one person: one per flag and person. */
