@@ -65,14 +65,15 @@ BEGIN
         VALUES (v_op, h.account_id, v_entry.lot_id, 'release', v_give, v_after, p_now);
       -- A lot whose expiry was recorded while the job ran: what comes back to it expires now, as the rest
       -- of it did (an expiry of its own, after the release), so no spent-out lot keeps tokens nobody can
-      -- use, and the statement's balance stays the dashboard's.
+      -- use, and the statement's balance stays the dashboard's. A lot already announced as expired is
+      -- announced again with these tokens (ledger/events.ts announceExpiredLots).
       IF v_lot_expired THEN
         v_expire := gen_random_uuid();
         INSERT INTO operations (id, account_id, kind, status, model, cost, created_at)
           VALUES (v_expire, h.account_id, 'expire', 'ok', v_lot.model, v_give, p_now + interval '1 microsecond');
         INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
           VALUES (v_expire, h.account_id, v_entry.lot_id, 'expire', -v_give, v_after - v_give, p_now + interval '1 microsecond');
-        UPDATE lots SET remaining = remaining - v_give WHERE id = v_entry.lot_id;
+        UPDATE lots SET remaining = remaining - v_give, expiry_announced_at = NULL WHERE id = v_entry.lot_id;
       END IF;
     ELSE
       UPDATE allowance_windows SET used = used - v_give WHERE id = v_entry.window_id;

@@ -4769,7 +4769,7 @@ export interface webhooks {
         put?: never;
         /**
          * A lot reached its expiry, its subscription period ended, or unlimited use ended
-         * @description From the expiry sweep, about a second after the expiry, once per lot; unlimited use too, at its end date (sweep) or when someone ends it (in the console, or `POST /api/v1/grants/{lot_id}/end`: sent with the end itself, in order with the account's other events), with `tokens_lost` 0. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         * @description From the expiry sweep, about a second after the expiry; unlimited use too, at its end date (sweep) or when someone ends it (in the console, or `POST /api/v1/grants/{lot_id}/end`: sent with the end itself, in order with the account's other events), with `tokens_lost` 0. A lot can send a later one (`late`): a job that held some of its tokens when it ended gives back what it does not spend (at its settle, release or hold expiry), and those tokens expire then; that event's `tokens_lost` counts them alone, so a total of `tokens_lost` over every `lot.expired` is what expiries took. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
          */
         post: {
             parameters: {
@@ -4811,7 +4811,7 @@ export interface webhooks {
                             };
                             /** Format: uuid */
                             lot_id: string;
-                            /** @description What it still held. */
+                            /** @description What it still held; in a `late` one, the tokens a job gave back after its end. */
                             tokens_lost: number;
                             source: string;
                             model: string | null;
@@ -4819,6 +4819,8 @@ export interface webhooks {
                             expired_at: string;
                             /** @description true: someone ended it before its time (a site admin in the console, or a site key); false: it reached its expiry or end date, or its subscription period ended. */
                             ended: boolean;
+                            /** @description true: not this lot's first `lot.expired`; its tokens_lost were held by a job at the lot's end and expired when the job gave them back. */
+                            late: boolean;
                         };
                     };
                 };

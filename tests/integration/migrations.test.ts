@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { freshDb, backend } from '../helpers/db';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
-import { setCap } from '../../src/lib/server/ledger';
+import { grant, setCap, sweepExpired } from '../../src/lib/server/ledger';
 import { makeTeam, makeUser } from '../helpers/ledger';
 import { anomalyWords } from '../../src/lib/server/anomalies/words';
 import type { AnomalyFigures, AnomalyKind } from '../../src/lib/server/anomalies/rules';
@@ -280,6 +280,22 @@ describe(`migrations on ${backend}`, () => {
 		await db.rows(sql.raw(readFileSync('drizzle/0055_unlimited_bonus_is_a_bonus.sql', 'utf8')));
 		const sources = await db.rows<{ id: string; source: string }>(sql`select id, source from lots where account_id = ${member.accountId}::uuid`);
 		expect(Object.fromEntries(sources.map((r) => [r.id, r.source]))).toEqual({ [form!.id]: 'bonus', [seeded!.id]: 'admin', [adjusted!.id]: 'admin' });
+	});
+
+	it('0065 counts what each lot announced as expired before it had lost as told, and leaves lots not announced yet to tell all', async () => {
+		const member = await makeUser(db);
+		const bonus = (tokens: number) => grant(db.orm, { accountId: member.accountId, tokens, source: 'bonus', expiresAt: new Date(Date.now() + 500) });
+		const [announced, unannounced] = [await bonus(100), await bonus(50)];
+		const running = await grant(db.orm, { accountId: member.accountId, tokens: 10, source: 'purchase' });
+		await new Promise((r) => setTimeout(r, 600));
+		await sweepExpired(db);
+		// As before 0065: no count yet; the second lot's expiry recorded but not announced.
+		await db.rows(sql`update lots set expiry_announced_tokens = null, expiry_announced_at = case when id = ${unannounced.lotId}::uuid then null else expiry_announced_at end
+			where account_id = ${member.accountId}::uuid`);
+		const [, backfill] = readFileSync('drizzle/0065_lot_expiry_announced_tokens.sql', 'utf8').split('--> statement-breakpoint');
+		await db.rows(sql.raw(backfill!));
+		const told = await db.rows<{ id: string; told: number | null }>(sql`select id, expiry_announced_tokens as told from lots where account_id = ${member.accountId}::uuid`);
+		expect(Object.fromEntries(told.map((r) => [r.id, r.told]))).toEqual({ [announced.lotId]: 100, [unannounced.lotId]: null, [running.lotId]: null });
 	});
 
 	it('reads token amounts back as numbers on this driver', async () => {

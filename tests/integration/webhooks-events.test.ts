@@ -138,6 +138,35 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it('a lot a running job held tokens of when it expired: a later lot.expired (late) with what the job gave back, so the events add up to what expired', async () => {
+		const lostOf = async (lotId: string) => Number((await db.rows<{ lost: string }>(sql`select coalesce(-sum(amount), 0) as lost from entries where lot_id = ${lotId}::uuid and kind = 'expire'`))[0]!.lost);
+		const heldBonus = async () => {
+			const u = await makeUser(db);
+			await grant(db.orm, { accountId: u.accountId, tokens: 1000, source: 'purchase' });
+			const bonus = await grant(db.orm, { accountId: u.accountId, tokens: 100, source: 'bonus', expiresAt: new Date(Date.now() + 1000) });
+			// The soonest-expiring lot pays first: the job holds 80 of the bonus's 100.
+			const h = await hold(db.orm, { accountId: u.accountId, feature: 'search_images', maxTokens: 80, ttlSeconds: 600, actor: {}, idempotency: spendKey() });
+			expect(h.paidBy).toEqual([expect.objectContaining({ id: bonus.lotId, tokens: 80 })]);
+			return { accountId: u.accountId, lotId: bonus.lotId, holdId: h.holdId };
+		};
+		const expiredOf = async (accountId: string) => (await eventsOf(accountId)).filter((e) => e.type === 'lot.expired').map((e) => [e.data.lot_id, e.data.tokens_lost, e.data.late]);
+		const [announced, notYet] = [await heldBonus(), await heldBonus()];
+		await new Promise((r) => setTimeout(r, 1100));
+		// The second job settles before any sweep: its lot's end, announced after, counts what it gave back.
+		await settle(db.orm, notYet.holdId, 30, spendKey());
+		// The first lot's end is announced (its 20 free tokens) before its job settles.
+		await sweepExpired(db);
+		expect(await expiredOf(announced.accountId)).toEqual([[announced.lotId, 20, false]]);
+		await settle(db.orm, announced.holdId, 30, spendKey());
+		await sweepExpired(db);
+		await sweepExpired(db);
+		// The 50 the job gave back expired at its settle: announced once more, those alone.
+		expect(await expiredOf(announced.accountId)).toEqual([[announced.lotId, 20, false], [announced.lotId, 50, true]]);
+		expect(await expiredOf(notYet.accountId)).toEqual([[notYet.lotId, 70, false]]);
+		for (const { accountId, lotId } of [announced, notYet]) expect((await expiredOf(accountId)).reduce((t, e) => t + Number(e[1]), 0)).toBe(await lostOf(lotId));
+		await expectInvariants(db);
+	});
+
 	it('unlimited use that ends, at its end date or ended by an admin: lot.expired once each, nothing lost', async () => {
 		const [dated, ended] = [await makeUser(db), await makeUser(db)];
 		const unlimited = (accountId: string, expiresAt: Date | null) => grant(db.orm, { accountId, tokens: 0, unlimited: true, source: 'admin', expiresAt, note: 'Trial' });

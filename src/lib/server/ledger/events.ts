@@ -121,7 +121,11 @@ async function announceInOrder<R>(tx: Executor, rows: R[], order: (a: R, b: R) =
 	return rows.length;
 }
 
-/** A lot whose expiry was just claimed for announcing: `ended` when someone ended it (quota_end_lot's operation, not its end date's). */
+/**
+ * A lot whose expiry was just claimed for announcing: `lost` the tokens this announcement tells,
+ * `told_before` what earlier ones told (null: this is its first), `ended` when someone ended it
+ * (quota_end_lot's operation, not its end date's).
+ */
 interface ExpiredLot {
 	id: string;
 	account_id: string;
@@ -129,34 +133,47 @@ interface ExpiredLot {
 	model: string | null;
 	expired_at: string;
 	lost: number | string;
+	told_before: number | string | null;
 	ended: boolean;
 }
 
-/** Marks the lots `due` selects announced and gives each as `ExpiredLot` (what it still held, and whether someone ended it). */
-const claimExpired = (due: SQL) => sql`with due as (${due})
-	update lots l set expiry_announced_at = now() from due where l.id = due.id
-	returning l.id, l.account_id, l.source, l.model, l.expired_at,
-	  (select coalesce(-sum(e.amount), 0) from entries e where e.lot_id = l.id and e.kind = 'expire') as lost,
+/**
+ * Marks the lots `due` selects (`id`, `told`: their `expiry_announced_tokens`) announced and gives each as
+ * `ExpiredLot`: what its expiries took (the lot's end, and tokens a job gave back after it) less what
+ * earlier announcements told.
+ */
+const claimExpired = (due: SQL) => sql`with due as (${due}),
+	lost as (select due.id, due.told, (select coalesce(-sum(e.amount), 0) from entries e where e.lot_id = due.id and e.kind = 'expire') as total from due)
+	update lots l set expiry_announced_at = now(), expiry_announced_tokens = lost.total from lost where l.id = lost.id
+	returning l.id, l.account_id, l.source, l.model, l.expired_at, lost.total - coalesce(lost.told, 0) as lost, lost.told as told_before,
 	  ${endedBySomeone(sql`l.id`)} as ended`;
 
-const lotExpired = (l: ExpiredLot): DomainEvent => ({
-	type: 'lot.expired',
-	accountId: l.account_id,
-	key: l.id,
-	data: { lot_id: l.id, tokens_lost: Number(l.lost), source: l.source, model: l.model, expired_at: new Date(l.expired_at).toISOString(), ended: l.ended }
-});
+/**
+ * A lot's first `lot.expired` is keyed by the lot; a later one (`late`: tokens a job gave back after the
+ * lot's end, which expired then) by the lot and the total lost so far, which only grows.
+ */
+const lotExpired = (l: ExpiredLot): DomainEvent => {
+	const late = l.told_before !== null;
+	return {
+		type: 'lot.expired',
+		accountId: l.account_id,
+		key: late ? `${l.id}:${Number(l.told_before) + Number(l.lost)}` : l.id,
+		data: { lot_id: l.id, tokens_lost: Number(l.lost), source: l.source, model: l.model, expired_at: new Date(l.expired_at).toISOString(), ended: l.ended, late }
+	};
+};
 
 /**
  * `lot.expired`, for every lot whose expiry the ledger recorded and that is not announced yet, in the
  * order they expired (at most `limit`), marking each announced in `tx`: `tokens_lost` is what it still
- * held (0 for a lot spent before its end). A lot's expiry is recorded in SQL (`quota_housekeep`: a
+ * held (0 for a lot spent before its end); a lot's later one (`late`), what a job that held some of its
+ * tokens at its end gave back since, which expired then (quota_close_hold). A lot's expiry is recorded in SQL (`quota_housekeep`: a
  * consume's or grant's housekeeping, the sweep, the end of a subscription period), which cannot call
  * the subscribers, so the sweep announces them, as `announceExpiredHolds` does holds (SKIP LOCKED).
  */
 export async function announceExpiredLots(tx: Executor, limit = 1000): Promise<number> {
 	const lots = await queryRows<ExpiredLot>(
 		tx,
-		claimExpired(sql`select id from lots where expired_at is not null and expiry_announced_at is null
+		claimExpired(sql`select id, expiry_announced_tokens as told from lots where expired_at is not null and expiry_announced_at is null
 		       order by expired_at, id limit ${limit} for update skip locked`)
 	);
 	return announceInOrder(tx, lots, (a, b) => Date.parse(a.expired_at) - Date.parse(b.expired_at) || a.id.localeCompare(b.id), lotExpired);
@@ -170,6 +187,6 @@ export async function announceExpiredLots(tx: Executor, limit = 1000): Promise<n
  */
 export async function announceEndedLot(tx: Executor, lotId: string): Promise<void> {
 	if (!isTransaction(tx)) return (tx as Database).transaction((t) => announceEndedLot(t, lotId));
-	const lots = await queryRows<ExpiredLot>(tx, claimExpired(sql`select id from lots where id = ${lotId}::uuid and expired_at is not null and expiry_announced_at is null for update`));
+	const lots = await queryRows<ExpiredLot>(tx, claimExpired(sql`select id, expiry_announced_tokens as told from lots where id = ${lotId}::uuid and expired_at is not null and expiry_announced_at is null for update`));
 	for (const lot of lots) await recordDomainEvent(tx, lotExpired(lot));
 }

@@ -184,6 +184,12 @@ export const lots = pgTable(
 		expiredAt: ts('expired_at'),
 		/** Set once its expiry was announced to host sites (`lot.expired`, ledger/events.ts). */
 		expiryAnnouncedAt: ts('expiry_announced_at'),
+		/**
+		 * The tokens its `lot.expired` events have said it lost so far; null before the first. A job that
+		 * held some of its tokens at its end gives them back later, they expire then, and the lot is
+		 * announced again with those alone (0065).
+		 */
+		expiryAnnouncedTokens: tokens('expiry_announced_tokens'),
 		/** What granted it (Paddle transaction and item, API idempotency key, …): grants at most once. */
 		grantKey: text('grant_key').unique(),
 		operationId: uuid('operation_id'),
