@@ -370,9 +370,15 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await expires.fill('');
 		await page.getByLabel('Note shown to users').fill(note);
 		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
-		// Nothing goes out before the admin confirms the count of accounts it reaches.
+		// Nothing goes out before the admin confirms the count of accounts it reaches, and says how they are told.
 		// One account is said as one ("to 1 account"), not "to each of 1 account … 321 tokens in all".
-		await page.getByText(/^This grants 321 tokens to 1 account \(every enabled user with the role “.+”\)\. They are told in their alerts\. Send it\?$/).waitFor();
+		const confirm = (told: string) => page.getByText(new RegExp(`^This grants 321 tokens to 1 account \\(every enabled user with the role “.+”\\)\\. ${told} Send it\\?$`));
+		await confirm('They are told in their alerts, and by e-mail if theirs are on\\.').waitFor();
+		// This one goes out in the app only.
+		await page.getByRole('button', { name: 'Change', exact: true }).click();
+		await page.getByLabel('Also tell them by e-mail').uncheck();
+		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
+		await confirm('They are told in their alerts in the app, not by e-mail\\.').waitFor();
 		await screen(page, `admin-bonuses-confirm-${size.name}`);
 		await expectSound(page);
 		await page.getByRole('button', { name: 'Send to 1 account' }).dblclick();
@@ -380,6 +386,7 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		const campaign = page.getByRole('listitem').filter({ hasText: note });
 		await expect(campaign.count()).resolves.toBe(1);
 		await expect(campaign.getByText('1 account', { exact: true }).isVisible()).resolves.toBe(true);
+		await expect(campaign.getByText(/ · told in the app only$/).count()).resolves.toBe(1);
 		await screen(page, `admin-bonuses-${size.name}`);
 		await expectSound(page);
 
@@ -422,6 +429,8 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await member.getByText(/Your 321 bonus tokens now expire Dec 31, 2027, 23:59 UTC$/).waitFor();
 		await member.getByText(/321 tokens added by the site$/).waitFor();
 		await expect(member.getByText(`Note from the site: ${note}`).count()).resolves.toBe(3);
+		// None was mailed, though Erin's e-mail alerts are on (as they start): the campaign was sent in the app only.
+		await expect(member.getByText('also e-mailed').count()).resolves.toBe(0);
 		await screenshot(member, `member-event-bonus-told-${size.name}`);
 	}, 200_000);
 

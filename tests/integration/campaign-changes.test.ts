@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
 import { type World, type Caller, adminWorld } from '../helpers/world';
@@ -156,6 +156,34 @@ describe(`members told of an event bonus on ${backend}`, () => {
 		await admin.admin.campaigns.end({ id: c.id });
 		expect((await told(kept.id)).slice(3)).toEqual([['tokens_ended', '1,000 tokens ended by the site', note]]);
 		expect(await told(spent.id)).toEqual([['site_grant', '1,000 tokens added by the site', note]]);
+		await expectInvariants(db);
+	});
+
+	it('by e-mail too unless it was sent in the app only: then every notice stays in the app, whatever their e-mail alerts say', async () => {
+		const role = `camp-${tag()}`;
+		await admin.admin.roles.save({ key: role, name: `Camp ${role}`, isNew: true });
+		const person = await createUser(db.orm, { email: `${role}@example.com`, name: 'Camp mail', siteRole: role, emailConfirmed: true });
+		const mailsTo = async () =>
+			(await db.rows<{ subject: string }>(sql`select payload->>'subject' as subject from scheduled_jobs where name = 'mail.send' and payload->>'to' = ${person.email} order by id`)).map((r) => r.subject);
+		const mailedOf = async () => (await listNotifications(db.orm, person.id)).entries.map((e) => [e.kind, e.mailed]).reverse();
+		const send = (byEmail: boolean | undefined, n: string) =>
+			admin.admin.campaigns.start({ audience: 'role', role, tokens: 100, expiresOn: dayIn(10), note: `${n} ${role}`, key: `c-${n}-${role}`, ...(byEmail === undefined ? {} : { byEmail }) });
+
+		const quiet = await send(false, 'quiet');
+		expect(quiet.byEmail).toBe(false);
+		await admin.admin.campaigns.changeExpiry({ id: quiet.id, expiresOn: dayIn(20) });
+		await admin.admin.campaigns.end({ id: quiet.id });
+		expect(await mailedOf()).toEqual([['site_grant', false], ['expiry_changed', false], ['tokens_ended', false]]);
+		expect(await mailsTo()).toEqual([]);
+		// The same key with the other choice is another campaign: refused, nothing sent.
+		expect(await trpcRefusal(send(true, 'quiet'))).toMatchObject({ domain: 'idempotency_key_reused' });
+
+		const loud = await send(undefined, 'loud');
+		expect(loud.byEmail).toBe(true);
+		expect((await mailedOf()).slice(3)).toEqual([['site_grant', true]]);
+		expect(await mailsTo()).toEqual([expect.stringContaining('100 tokens added by the site')]);
+		const [created] = await auditOf('campaign.created', quiet.id);
+		expect(created!.detail).toMatchObject({ byEmail: false });
 		await expectInvariants(db);
 	});
 });

@@ -36,12 +36,12 @@ export interface CampaignEnd {
  * with `ended: true`), CAMPAIGN_BATCH lots per transaction, so 100,000 accounts commit in steps and a run
  * that stopped carries on when sent again; each account's people are told in the same transaction, as for
  * one lot ended from its account's page ("1,000 tokens ended by the site" with the campaign's note, alerts
- * `noticeCredits`; a lot with nothing left tells no one). A lot a running job holds tokens of is left (counted in `held`).
+ * `noticeCredits`, by e-mail too if the campaign is `byEmail`; a lot with nothing left tells no one). A lot a running job holds tokens of is left (counted in `held`).
  * Ending again ends only what is left and changes nothing else. Audited `campaign.ended` with the accounts
  * and tokens, when anything ended. Errors: `not_found`.
  */
 export async function endCampaign(db: Db, actor: AdminActor, id: string, batchSize = CAMPAIGN_BATCH): Promise<CampaignEnd> {
-	const { endedAt: endedBefore, note } = await db.orm.transaction(async (tx) => {
+	const { endedAt: endedBefore, note, byEmail } = await db.orm.transaction(async (tx) => {
 		const c = await campaignRow(tx, id, true);
 		if (!c.endedAt) await tx.update(campaigns).set({ endedAt: sql`now()`, endedBy: actor.userId }).where(eq(campaigns.id, id));
 		return c;
@@ -55,7 +55,7 @@ export async function endCampaign(db: Db, actor: AdminActor, id: string, batchSi
 				try {
 					const r = await endLot(tx, { lotId: lot.id, accountId: lot.accountId, actor: { userId: actor.userId }, paidSources: PAID_SOURCES });
 					[accounts, tokens] = [accounts + 1, tokens + r.tokens];
-					told.push({ change: { kind: 'tokens_ended', tokens: -r.tokens }, accountId: lot.accountId, note, key: lot.id });
+					told.push({ change: { kind: 'tokens_ended', tokens: -r.tokens }, accountId: lot.accountId, note, key: lot.id, byEmail });
 				} catch (e) {
 					// quota_end_lot refuses with an answer, not an SQL error: the transaction goes on with the next lot.
 					if (!(e instanceof DomainError && e.code === 'conflict')) throw e;
@@ -97,13 +97,13 @@ export interface CampaignExpiryChange {
  * accounts reached later get, and that of every lot of it that still counts (ledger `changeLotExpiry`),
  * CAMPAIGN_BATCH lots per transaction; sent again it finishes a run that stopped. Each account with
  * tokens left in its lot is told, in the same transaction ("Your 1,000 bonus tokens now expire …" with
- * the campaign's note, alerts `noticeCredits`; once per lot and expiry). Audited
+ * the campaign's note, alerts `noticeCredits`, by e-mail too if it is `byEmail`; once per lot and expiry). Audited
  * `campaign.expiry_changed` with the expiry before and after and the accounts, when anything changed.
  * Errors: `not_found`, `conflict` (the campaign has ended), `invalid_input` (an expiry that has passed, on `expiresOn`).
  */
 export async function changeCampaignExpiry(db: Db, actor: AdminActor, id: string, expiresAt: Date | null, batchSize = CAMPAIGN_BATCH): Promise<CampaignExpiryChange> {
 	futureExpiry(expiresAt);
-	const { expiresAt: before, note } = await db.orm.transaction(async (tx) => {
+	const { expiresAt: before, note, byEmail } = await db.orm.transaction(async (tx) => {
 		const c = await campaignRow(tx, id, true);
 		if (c.endedAt) throw new DomainError('conflict', 'This event bonus has ended: its expiry no longer changes.');
 		await tx.update(campaigns).set({ expiresAt }).where(eq(campaigns.id, id));
@@ -116,7 +116,7 @@ export async function changeCampaignExpiry(db: Db, actor: AdminActor, id: string
 			const changed = await changeLotExpiry(tx, lots.map((l) => l.id), expiresAt);
 			accounts += changed.accountIds.length;
 			const when = expiresAt?.toISOString() ?? 'never';
-			await noticeCredits(tx, changed.lots.map((l) => ({ change: { kind: 'expiry_changed', tokens: l.remaining, expiresAt }, accountId: l.accountId, note, key: `${l.lotId}:${when}` })));
+			await noticeCredits(tx, changed.lots.map((l) => ({ change: { kind: 'expiry_changed', tokens: l.remaining, expiresAt }, accountId: l.accountId, note, key: `${l.lotId}:${when}`, byEmail })));
 			return lots;
 		});
 		after = batch.at(-1)?.id ?? after;

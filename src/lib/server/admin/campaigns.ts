@@ -24,6 +24,11 @@ export type CampaignInput = CampaignAudience & {
 	expiresOn?: string | null;
 	/** Shown with the lot on the member's dashboard ("Event bonus: <note>") and kept in the audit log. */
 	note: string;
+	/**
+	 * Whether its notices also go by e-mail, to those whose e-mail alerts are on (default true); false: in
+	 * their alerts in the app (and a push) only, for a campaign to many users who did not ask for a mail.
+	 */
+	byEmail?: boolean;
 	/** Made by the admin's device: the same campaign sent again is the same campaign, applied once per account. */
 	key: string;
 };
@@ -38,6 +43,8 @@ export interface CampaignView {
 	model: string | null;
 	expiresAt: string | null;
 	note: string;
+	/** Whether its notices also go by e-mail (CampaignInput.byEmail). */
+	byEmail: boolean;
 	/** Accounts that have the campaign's lot. */
 	reached: number;
 	createdAt: string;
@@ -74,8 +81,9 @@ export async function startCampaign(db: Db, actor: AdminActor, c: CampaignInput)
 	futureExpiry(c.expiresAt);
 	const role = c.audience === 'role' ? c.role : null;
 	const teamId = c.audience === 'team' ? c.teamId : null;
+	const byEmail = c.byEmail ?? true;
 	// The expiry is compared apart (sameExpiry): a retry names the day, whose instant moves with the site's zone.
-	const hash = requestHash(['campaign', c.audience, role, teamId, c.tokens, c.model ?? null, note]);
+	const hash = requestHash(['campaign', c.audience, role, teamId, c.tokens, c.model ?? null, note, byEmail]);
 	const id = await db.orm.transaction(async (tx) => {
 		if (role && !(await tx.select().from(siteRoles).where(eq(siteRoles.key, role)))[0]) throw new DomainError('invalid_input', `“${role}” is not one of the site's roles.`);
 		if (c.model && !(await listModels(tx)).some((m) => m.key === c.model)) throw new DomainError('unknown_model', `Unknown model: ${c.model}`);
@@ -83,16 +91,16 @@ export async function startCampaign(db: Db, actor: AdminActor, c: CampaignInput)
 		// A resubmission racing the first submission finds its row instead of failing on the unique key.
 		const [row] = await tx
 			.insert(campaigns)
-			.values({ createdBy: actor.userId, key: c.key, audience: c.audience, role, teamId, tokens: c.tokens, model: c.model ?? null, expiresAt: c.expiresAt ?? null, note })
+			.values({ createdBy: actor.userId, key: c.key, audience: c.audience, role, teamId, tokens: c.tokens, model: c.model ?? null, expiresAt: c.expiresAt ?? null, note, byEmail })
 			.onConflictDoNothing({ target: [campaigns.createdBy, campaigns.key] })
 			.returning({ id: campaigns.id });
 		if (!row) {
 			const [earlier] = await tx.select().from(campaigns).where(and(eq(campaigns.createdBy, actor.userId), eq(campaigns.key, c.key)));
-			const same = requestHash(['campaign', earlier!.audience, earlier!.role, earlier!.teamId, earlier!.tokens, earlier!.model, earlier!.note]);
+			const same = requestHash(['campaign', earlier!.audience, earlier!.role, earlier!.teamId, earlier!.tokens, earlier!.model, earlier!.note, earlier!.byEmail]);
 			if (same !== hash || !sameExpiry(earlier!.expiresAt, c)) throw new DomainError('idempotency_key_reused', 'This campaign key was already used for another campaign.');
 			return earlier!.id;
 		}
-		const detail = { audience: c.audience, role, teamId, tokens: c.tokens, model: c.model ?? null, expiresAt: c.expiresAt?.toISOString() ?? null, note, key: c.key };
+		const detail = { audience: c.audience, role, teamId, tokens: c.tokens, model: c.model ?? null, expiresAt: c.expiresAt?.toISOString() ?? null, note, byEmail, key: c.key };
 		await audit(tx, { action: 'campaign.created', actorUserId: actor.userId, targetType: 'campaign', targetId: row.id, ip: actor.ip, before: null, after: detail, detail });
 		return row.id;
 	});
@@ -134,7 +142,7 @@ export async function campaignReach(exec: Executor, a: CampaignAudience): Promis
  * Grants a campaign's lot to every account of its audience that has none yet; safe to run again and
  * concurrently (each account's grant key grants once). Each account granted is told in the same
  * transaction, as for a bonus granted from its page ("1,000 tokens added by the site" with the campaign's
- * note: inbox, push, and mail unless turned off; alerts `noticeCredits`). Each batch reads the campaign's expiry under its
+ * note: inbox, push, and mail unless turned off or the campaign is not `byEmail`; alerts `noticeCredits`). Each batch reads the campaign's expiry under its
  * row's lock (held to the batch's count of `reached`, so two runs take turns per batch rather than
  * deadlock), so a lot granted while the expiry changes (`changeCampaignExpiry`) or the campaign ends
  * (`endCampaign`) is one that change then finds. Errors: `not_found` (campaign), `conflict` (it has ended),
@@ -165,7 +173,7 @@ export async function applyCampaign(db: Db, actor: AdminActor, campaignId: strin
 					note: c.note,
 					actor: { userId: actor.userId }
 				});
-				if (r.created) told.push({ change: { kind: 'site_grant', tokens: c.tokens }, accountId: account_id, note: c.note, key: r.lotId });
+				if (r.created) told.push({ change: { kind: 'site_grant', tokens: c.tokens }, accountId: account_id, note: c.note, key: r.lotId, byEmail: c.byEmail });
 			}
 			await noticeCredits(tx, told);
 			if (told.length) await tx.update(campaigns).set({ reached: sql`${campaigns.reached} + ${told.length}` }).where(eq(campaigns.id, c.id));
@@ -195,10 +203,10 @@ export async function listCampaigns(exec: Executor, q: { id?: string } = {}): Pr
 	const one = q.id ? sql`where c.id = ${q.id}::uuid` : sql``;
 	const rows = await queryRows<{
 		id: string; audience: CampaignView['audience']; role: string | null; team_id: string | null; team_name: string | null; tokens: number; model: string | null;
-		expires_at: string | null; note: string; reached: number; created_at: string; created_by: string; finished_at: string | null;
+		expires_at: string | null; note: string; by_email: boolean; reached: number; created_at: string; created_by: string; finished_at: string | null;
 		ended_at: string | null; ended_by: string | null;
 	}>(exec, sql`
-		select c.id, c.audience, c.role, c.team_id, t.name as team_name, c.tokens, c.model, c.expires_at, c.note, c.reached, c.created_at,
+		select c.id, c.audience, c.role, c.team_id, t.name as team_name, c.tokens, c.model, c.expires_at, c.note, c.by_email, c.reached, c.created_at,
 		       u.name as created_by, c.finished_at, c.ended_at, e.name as ended_by
 		  from campaigns c join users u on u.id = c.created_by left join teams t on t.id = c.team_id left join users e on e.id = c.ended_by
 		  ${one}
@@ -214,6 +222,7 @@ export async function listCampaigns(exec: Executor, q: { id?: string } = {}): Pr
 		model: r.model,
 		expiresAt: when(r.expires_at),
 		note: r.note,
+		byEmail: r.by_email,
 		reached: Number(r.reached),
 		createdAt: when(r.created_at)!,
 		createdBy: r.created_by,

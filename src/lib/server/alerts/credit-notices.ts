@@ -90,6 +90,8 @@ export interface CreditNotice {
 	accountId: string;
 	note: string;
 	key: string;
+	/** false: told in the app only, not by e-mail (an event bonus sent so). Default true. */
+	byEmail?: boolean;
 }
 
 /** `noticeCredit` of many changes at once (an event bonus's batch of accounts), in a handful of statements (alerts `tellMany`). */
@@ -103,6 +105,7 @@ export async function noticeCredits(tx: Executor, changes: CreditNotice[]): Prom
 				kind: n.change.kind,
 				key: n.key,
 				tag: `credit-${n.accountId}`,
+				byEmail: n.byEmail,
 				say: (who) => ({ ...creditNoticeWords(n.change, n.note, who.teamName, who.timeZone), detail: { tokens, note: n.note } })
 			};
 		});

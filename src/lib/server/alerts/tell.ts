@@ -34,6 +34,8 @@ export interface Notice {
 	/** The push's tag: one on screen per tag. */
 	tag: string;
 	say: (who: Looker) => Said;
+	/** false: no mail, whatever the person's e-mail alerts say (an event bonus sent in-app only). Default true. */
+	byEmail?: boolean;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface Notice {
  * disabled users and guests no one) what `say` words for each of them, in `tx`, the transaction of the
  * change: an inbox entry of `kind` (once per `key` and person: '<kind>:<key>:<user>'), a push to their
  * devices (`tag`: one on screen per tag), and a mail unless they turned alert mails off in Settings or
- * have not confirmed their address (mail/addresses.ts).
+ * have not confirmed their address (mail/addresses.ts), or the notice is not `byEmail`.
  * The entry's detail is `say`'s detail with `teamName`, `title`, `body` and `mailed`. Returns how many were told (not before).
  */
 export function tellLookers(tx: Executor, n: Notice): Promise<number> {
@@ -71,7 +73,7 @@ export async function tellMany(tx: Executor, notices: Notice[]): Promise<number>
 	for (const n of notices) {
 		for (const p of lookers.get(n.accountId) ?? []) {
 			const { title, body, detail } = n.say({ userId: p.user_id, teamName: p.team_name, timeZone: p.time_zone });
-			const mailed = !!p.email && p.email_alerts;
+			const mailed = n.byEmail !== false && !!p.email && p.email_alerts;
 			const dedupeKey = `${n.kind}:${n.key}:${p.user_id}`;
 			told.set(dedupeKey, {
 				row: { accountId: n.accountId, userId: p.user_id, kind: n.kind, dedupeKey, detail: { ...detail, teamName: p.team_name, title, body, mailed } },

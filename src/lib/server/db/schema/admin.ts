@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { teams, users } from './accounts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
@@ -29,6 +29,8 @@ export const campaigns = pgTable(
 		model: text('model'),
 		expiresAt: ts('expires_at'),
 		note: text('note').notNull(),
+		/** Whether its notices (reached, expiry moved, ended) also go by e-mail to those whose e-mail alerts are on (0066); the in-app alert always goes. */
+		byEmail: boolean('by_email').notNull().default(true),
 		/** Accounts granted so far. */
 		reached: integer('reached').notNull().default(0),
 		createdAt: ts('created_at').notNull().defaultNow(),

@@ -30,6 +30,8 @@ const campaignFields = {
 	/** The day (YYYY-MM-DD) of the site's calendar at whose end it expires; none: never. */
 	expiresOn: siteDay.nullish(),
 	note: readableText(z.string().trim().min(1, 'Add a note.').max(500)),
+	/** false: its notices go to the members' alerts in the app only, not by e-mail. Default true. */
+	byEmail: z.boolean().optional(),
 	key: z.string().min(8).max(100)
 };
 const campaignInput = z.discriminatedUnion('audience', [audiences.all.extend(campaignFields), audiences.role.extend(campaignFields), audiences.team.extend(campaignFields)]);
