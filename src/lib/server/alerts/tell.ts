@@ -67,7 +67,8 @@ export async function tellMany(tx: Executor, notices: Notice[]): Promise<number>
 		  join users u on u.id = r.id
 		  left join user_settings s on s.user_id = u.id
 		 where u.disabled_at is null`);
-	const told = new Map<string, { push: UserPush; mail: { message: MailMessage; key: string } | null; row: typeof notifications.$inferInsert }>();
+	// A mail is rendered only for an entry the insert kept: a notice sent again (a campaign applied again) renders none.
+	const told = new Map<string, { push: UserPush; mail: (() => { message: MailMessage; key: string }) | null; row: typeof notifications.$inferInsert }>();
 	const lookers = new Map<string, typeof people>();
 	for (const p of people) lookers.set(p.account_id, [...(lookers.get(p.account_id) ?? []), p]);
 	for (const n of notices) {
@@ -78,7 +79,7 @@ export async function tellMany(tx: Executor, notices: Notice[]): Promise<number>
 			told.set(dedupeKey, {
 				row: { accountId: n.accountId, userId: p.user_id, kind: n.kind, dedupeKey, detail: { ...detail, teamName: p.team_name, title, body, mailed } },
 				push: { key: dedupeKey, userId: p.user_id, message: { title, body, url: '/alerts', tag: n.tag }, urgency: 'normal' },
-				mail: mailed ? { message: noticeMail(p.email!, p.name, { title, body }, config().ORIGIN), key: dedupeKey } : null
+				mail: mailed ? () => ({ message: noticeMail(p.email!, p.name, { title, body }, config().ORIGIN), key: dedupeKey }) : null
 			});
 		}
 	}
@@ -89,7 +90,7 @@ export async function tellMany(tx: Executor, notices: Notice[]): Promise<number>
 		.onConflictDoNothing({ target: notifications.dedupeKey })
 		.returning({ dedupeKey: notifications.dedupeKey, accountId: notifications.accountId });
 	const fresh = written.map((w) => told.get(w.dedupeKey)!);
-	await queueMails(tx, fresh.flatMap((t) => (t.mail ? [t.mail] : [])));
+	await queueMails(tx, fresh.flatMap((t) => (t.mail ? [t.mail()] : [])));
 	await queuePushes(tx, fresh.map((t) => t.push));
 	await noticeInboxOf(tx, [...new Set(written.map((w) => w.accountId))]);
 	return written.length;
