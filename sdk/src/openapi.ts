@@ -2501,7 +2501,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS). Its host name is at most 253 characters, each part between dots at most 63 characters (a longer name cannot be looked up): a URL with a longer one matches the pattern but is refused (400). */
+                        /** @description Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS), not on a port HTTP clients never connect to (the Fetch standard's blocked ports, such as 25 or 6000). Its host name is at most 253 characters, each part between dots at most 63 characters (a longer name cannot be looked up): a URL with a longer one matches the pattern but is refused (400). */
                         url: string;
                         /** @default  */
                         description?: string;
@@ -2892,7 +2892,7 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
-                        /** @description Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS). Its host name is at most 253 characters, each part between dots at most 63 characters (a longer name cannot be looked up): a URL with a longer one matches the pattern but is refused (400). */
+                        /** @description Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS), not on a port HTTP clients never connect to (the Fetch standard's blocked ports, such as 25 or 6000). Its host name is at most 253 characters, each part between dots at most 63 characters (a longer name cannot be looked up): a URL with a longer one matches the pattern but is refused (400). */
                         url?: string;
                         description?: string;
                         event_types?: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.cancel_scheduled" | "subscription.cancel_undone" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];

@@ -62,7 +62,7 @@ beforeEach(async () => {
 	await db.rows(sql`update webhook_endpoints set enabled = true`);
 	// Counted among those that take grant.created: generated POSTs add endpoints of other types, which the grant below gives no delivery.
 	for (let i = (await db.rows(sql`select id from webhook_endpoints where 'grant.created' = any(event_types)`)).length; i < 4; i++) {
-		await createEndpoint(db, { url: `http://127.0.0.1:9/openapi-${crypto.randomUUID()}`, event_types: ['grant.created'] }, { ip: null });
+		await createEndpoint(db, { url: `http://127.0.0.1:39/openapi-${crypto.randomUUID()}`, event_types: ['grant.created'] }, { ip: null });
 	}
 	const u = await makeUser(db);
 	await grant(db.orm, { accountId: u.accountId, tokens: 10, source: 'bonus', grantKey: `openapi-${u.accountId}` });

@@ -20,7 +20,7 @@ beforeAll(async () => {
 	unsubscribe = startWebhookOutbox();
 	await setAllowanceRule(db.orm, { module: 'chat', audience: 'user', limitTokens: 100, period: 'daily' });
 	// Events are written to the outbox only for an endpoint that takes them; nothing listens there.
-	await createEndpoint(db, { url: 'http://127.0.0.1:9/', event_types: [...domainEventTypes] }, { ip: null });
+	await createEndpoint(db, { url: 'http://127.0.0.1:39/', event_types: [...domainEventTypes] }, { ip: null });
 }, 120_000);
 afterAll(async () => {
 	unsubscribe?.();

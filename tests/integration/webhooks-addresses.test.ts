@@ -11,6 +11,8 @@ import type { AddressInfo, LookupFunction } from 'node:net';
 import type { Db } from '../../src/lib/server/db/client';
 import { grant } from '../../src/lib/server/ledger';
 import { createEndpoint, deliverDue, listDeliveries, listEndpoints, startWebhookOutbox, updateEndpoint } from '../../src/lib/server/webhooks';
+import { send } from '../../src/lib/server/webhooks/deliver';
+import { webhookAgent } from '../../src/lib/server/webhooks/address';
 import { backend, freshDb } from '../helpers/db';
 import { makeUser } from '../helpers/ledger';
 
@@ -50,7 +52,7 @@ afterAll(async () => {
 
 describe(`webhook endpoint addresses on ${backend}`, () => {
 	it.each([
-		['http://127.0.0.1:9/hooks', /^Webhook URLs must be public: 127\.0\.0\.1 is a loopback address \(set WEBHOOK_PRIVATE_URLS=true/],
+		['http://127.0.0.1:39/hooks', /^Webhook URLs must be public: 127\.0\.0\.1 is a loopback address \(set WEBHOOK_PRIVATE_URLS=true/],
 		['http://169.254.169.254/latest', /^Webhook URLs must be public: 169\.254\.169\.254 is a link-local address/],
 		['http://2130706433/', /^Webhook URLs must be public: 127\.0\.0\.1 is a loopback address/],
 		['http://0x7f.1/', /^Webhook URLs must be public: 127\.0\.0\.1 is a loopback address/],
@@ -63,6 +65,20 @@ describe(`webhook endpoint addresses on ${backend}`, () => {
 		expect((await listEndpoints(db.orm)).map((e) => e.url)).toEqual(['https://hooks.example.com/quota']);
 		const audited = await db.rows<{ n: number }>(sql`select count(*)::int as n from audit_log where action like 'webhook_endpoint.%' and after::text like ${`%${url}%`}`);
 		expect(audited[0]!.n).toBe(0);
+	});
+
+	it('a URL on a port HTTP clients never connect to (9, 25, 6000) is refused beside the URL, private URLs on or off; a delivery to one stored before says why it fails', async () => {
+		for (const url of ['http://127.0.0.1:9/hooks', 'https://hooks.example.com:25/quota', 'http://hooks.example.com:6000/']) {
+			for (const policy of [off, { privateUrls: true }]) {
+				const refusal = { code: 'invalid_input', message: expect.stringMatching(/^Port (9|25|6000) is one that HTTP clients refuse to connect to/), details: { fieldErrors: { url: [expect.any(String)] } } };
+				await expect(createEndpoint(db, { url, event_types: ['grant.created'] }, { ip: null }, policy)).rejects.toMatchObject(refusal);
+				await expect(updateEndpoint(db, publicId, { url }, { ip: null }, policy)).rejects.toMatchObject(refusal);
+			}
+		}
+		expect((await listEndpoints(db.orm)).map((e) => e.url)).toEqual(['https://hooks.example.com/quota']);
+		// fetch's own refusal has no code: its words are the reason, not "TypeError ← Error".
+		const r = await send(webhookAgent(true), 'http://127.0.0.1:9/hooks', ['whsec_' + Buffer.alloc(24).toString('base64')], 'msg_bad_port', { type: 'ping' }, 2000);
+		expect(r).toMatchObject({ ok: false, statusCode: null, error: 'Could not connect: bad port' });
 	});
 
 	it('with private URLs off, a name resolving to loopback and a stored loopback URL are never connected to; with them on, both are delivered', async () => {

@@ -223,7 +223,7 @@ describe(`webhook delivery on ${backend}`, () => {
 		const u = await makeUser(db);
 		const before = await db.rows<{ n: number }>(sql`select count(*)::int as n from webhook_events`);
 		await grantTo(db, u.accountId, 1); // every endpoint is off now
-		const ep = await createEndpoint(db, { url: 'http://127.0.0.1:9/none', event_types: ['grant.created'] }, { ip: null });
+		const ep = await createEndpoint(db, { url: 'http://127.0.0.1:39/none', event_types: ['grant.created'] }, { ip: null });
 		await db.orm
 			.transaction(async (tx) => {
 				await grant(tx, { accountId: u.accountId, tokens: 5, source: 'bonus', grantKey: `rolled-back-${u.accountId}` });

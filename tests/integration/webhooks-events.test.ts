@@ -24,7 +24,7 @@ beforeAll(async () => {
 	db = bed.db;
 	unsubscribe = startWebhookOutbox();
 	// Nothing listens there: these tests read the outbox, not the deliveries.
-	endpointId = (await createEndpoint(db, { url: 'http://127.0.0.1:9/', event_types: [...domainEventTypes] }, { ip: null })).id;
+	endpointId = (await createEndpoint(db, { url: 'http://127.0.0.1:39/', event_types: [...domainEventTypes] }, { ip: null })).id;
 });
 afterAll(async () => {
 	unsubscribe();

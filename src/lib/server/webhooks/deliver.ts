@@ -154,11 +154,16 @@ export async function send(dispatcher: Dispatcher, url: string, secrets: string[
 	}
 }
 
-/** Why fetch failed: an address refused (not public), or its cause (ECONNREFUSED, ENOTFOUND, a TLS code…); never the body. */
+/**
+ * Why fetch failed: an address refused (not public), or its cause's code (ECONNREFUSED, ENOTFOUND, a
+ * TLS code…), else the cause's own words (fetch's "bad port" has no code), never the body.
+ */
 function connectionError(e: unknown): string {
-	const cause = (e as { cause?: { code?: unknown } }).cause;
+	const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
 	if (cause instanceof RefusedAddress) return `Refused: ${cause.message}, and webhooks go to public addresses only`;
-	return `Could not connect: ${typeof cause?.code === 'string' ? cause.code : describeError(e).split('\n')[0]!}`;
+	if (typeof cause?.code === 'string') return `Could not connect: ${cause.code}`;
+	if (typeof cause?.message === 'string' && cause.message) return `Could not connect: ${cause.message}`;
+	return `Could not connect: ${describeError(e).split('\n')[0]!}`;
 }
 
 async function record(db: Db, d: Due, r: AttemptResult, schedule: number[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { readableText } from '../fields';
 import type { Db, Executor } from '../db';
@@ -48,7 +49,7 @@ const endpointFields = {
 		.max(MAX_WEBHOOK_URL)
 		.regex(URL_PATTERN, 'must be an http:// or https:// URL with a host name or IPv4 address')
 		.refine(hostNameFits, 'must have a host name of at most 253 characters, each part between dots at most 63')
-		.meta({ description: `Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS). ${HOST_NAME_RULE}` }),
+		.meta({ description: `Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS), not on a port HTTP clients never connect to (the Fetch standard's blocked ports, such as 25 or 6000). ${HOST_NAME_RULE}` }),
 	description: readableText(z.string().trim().max(200)),
 	event_types: z.array(z.enum(domainEventTypes)).min(1).max(domainEventTypes.length)
 };
@@ -89,8 +90,20 @@ function parseProblem(url: string): string | null {
  * URL parser below and was a 500): invalid_input beside the URL, saying why (parseProblem).
  */
 function checkParses(url: string): void {
-	const message = parseProblem(url);
+	const message = parseProblem(url) ?? portProblem(url);
 	if (message) throw new DomainError('invalid_input', message, { fieldErrors: { url: [message] } });
+}
+
+/** The Fetch standard's blocked ports as undici, the client deliveries go through, keeps them (a module it does not type). */
+const badPortsSet: ReadonlySet<string> = createRequire(import.meta.url)('undici/lib/web/fetch/constants.js').badPortsSet;
+
+/**
+ * A port fetch never connects to (the Fetch standard's "bad ports": 9, 25, 6000…, undici's list, the
+ * one deliveries go through): every delivery would fail with "bad port", so the endpoint is refused.
+ */
+function portProblem(url: string): string | null {
+	const { port } = new URL(url);
+	return badPortsSet.has(port) ? `Port ${port} is one that HTTP clients refuse to connect to (the Fetch standard's blocked ports, such as 25 for mail): give the endpoint another port.` : null;
 }
 
 /** Refuses a URL on loopback, a private network, link-local (the cloud's metadata address)… unless private URLs are allowed. */
