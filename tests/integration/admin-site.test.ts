@@ -347,7 +347,7 @@ describe(`the audit log on ${backend}`, () => {
 
 	it('shows the address of every action taken on behalf of a request: in the console, in the app, with a site key', async () => {
 		const endpoint = await admin.webhooks.create({ url: 'https://hooks.example.com/audited', event_types: ['grant.created'] });
-		await admin.webhooks.update({ id: endpoint.id, changes: { description: 'Audited' } });
+		await admin.webhooks.update({ id: endpoint.id, description: 'Audited' });
 		await admin.webhooks.remove({ id: endpoint.id });
 		for (const action of ['webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete']) expect(await shownIp(action, endpoint.id), action).toBe('10.9.0.2');
 

@@ -91,7 +91,7 @@ const matrixJob = async (db: Db) => {
 	await ensureRecurring(db.orm, [{ name: 'matrix.tick', everySeconds: 3600, run: async () => {} }]);
 	return (await db.rows<{ id: number }>(sql`select id from scheduled_jobs where name = 'matrix.tick'`))[0]!.id;
 };
-const matrixEndpoint = async (db: Db) => (await createEndpoint(db, { url: `http://127.0.0.1:9/matrix/${crypto.randomUUID()}`, event_types: ['hold.expired'] }, { ip: null })).id;
+const matrixEndpoint = async (db: Db) => (await createEndpoint(db, { url: `http://127.0.0.1:39/matrix/${crypto.randomUUID()}`, event_types: ['hold.expired'] }, { ip: null })).id;
 /** A role on the site's list, held by no one. */
 /** An event bonus to team A's pool, sent by the world's site admin. */
 const matrixCampaign = (w: World, db: Db) =>
@@ -177,8 +177,8 @@ const matrix: Record<string, Entry> = {
 	'keys.createSite': { allow: siteAdmin, input: () => ({ name: 'Site bot', scopes: ['consume'] }) },
 
 	'webhooks.list': { allow: siteAdmin },
-	'webhooks.create': { allow: siteAdmin, input: () => ({ url: `http://127.0.0.1:9/matrix/${crypto.randomUUID()}`, event_types: ['grant.created'] }) },
-	'webhooks.update': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db), changes: { enabled: false } }) },
+	'webhooks.create': { allow: siteAdmin, input: () => ({ url: `http://127.0.0.1:39/matrix/${crypto.randomUUID()}`, event_types: ['grant.created'] }) },
+	'webhooks.update': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db), enabled: false }) },
 	'webhooks.remove': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
 	'webhooks.rotateSecret': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
 	'webhooks.deliveries': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },

@@ -28,7 +28,7 @@ const stored = async (id: string) => (await admin.webhooks.list()).find((e) => e
 describe(`changing a webhook endpoint from the console on ${backend}`, () => {
 	it('changes the address, description, events and on/off, audited field by field from → to', async () => {
 		const ep = await admin.webhooks.create({ url: 'https://hooks.example.com/console', description: 'Billing', event_types: ['grant.created'] });
-		const saved = await admin.webhooks.update({ id: ep.id, changes: { url: 'https://hooks.example.com/console-v2', description: 'Billing v2', event_types: ['grant.created', 'lot.expired'], enabled: false } });
+		const saved = await admin.webhooks.update({ id: ep.id, url: 'https://hooks.example.com/console-v2', description: 'Billing v2', event_types: ['grant.created', 'lot.expired'], enabled: false });
 		expect(saved).toMatchObject({ url: 'https://hooks.example.com/console-v2', description: 'Billing v2', eventTypes: ['grant.created', 'lot.expired'], enabled: false, disabledReason: expect.stringMatching(/^Turned off by /) });
 		expect(await stored(ep.id)).toEqual(saved);
 		const [entry, ...more] = await changes(ep.id);
@@ -43,8 +43,8 @@ describe(`changing a webhook endpoint from the console on ${backend}`, () => {
 		expect(words?.changes?.map((c) => c.field).sort()).toEqual(['Description', 'Enabled', 'Endpoint', 'Events']);
 
 		// Turned on again: the reason goes; saving what it is already writes and logs nothing.
-		await expect(admin.webhooks.update({ id: ep.id, changes: { enabled: true } })).resolves.toMatchObject({ enabled: true, disabledReason: null });
-		await admin.webhooks.update({ id: ep.id, changes: { description: 'Billing v2' } });
+		await expect(admin.webhooks.update({ id: ep.id, enabled: true })).resolves.toMatchObject({ enabled: true, disabledReason: null });
+		await admin.webhooks.update({ id: ep.id, description: 'Billing v2' });
 		expect(await changes(ep.id)).toHaveLength(2);
 	});
 
@@ -55,14 +55,15 @@ describe(`changing a webhook endpoint from the console on ${backend}`, () => {
 
 		// With the description changed too: a refused change saves none of it. (Private addresses, which
 		// the embedded database's config allows, are refused by the same check: webhooks-addresses.)
-		const taken = await trpcRefusal(admin.webhooks.update({ id: ep.id, changes: { url: 'https://HOOKS.example.com/taken/', description: 'Moved' } }));
+		const taken = await trpcRefusal(admin.webhooks.update({ id: ep.id, url: 'https://HOOKS.example.com/taken/', description: 'Moved' }));
 		expect(taken).toEqual({
 			code: 'CONFLICT',
 			domain: 'conflict',
 			message: 'The endpoint “Taken” (https://hooks.example.com/taken) has this URL already: change its events instead of giving this one its URL, which would get every event twice.'
 		});
-		await expect(trpcRefusal(admin.webhooks.update({ id: ep.id, changes: { event_types: [] } }))).resolves.toMatchObject({ code: 'BAD_REQUEST' });
-		await expect(trpcRefusal(admin.webhooks.update({ id: ep.id, changes: { url: 'ftp://hooks.example.com/x' } }))).resolves.toMatchObject({ code: 'BAD_REQUEST' });
+		await expect(trpcRefusal(admin.webhooks.update({ id: ep.id, event_types: [] }))).resolves.toMatchObject({ code: 'BAD_REQUEST' });
+		// Named as its form field is, so the Change form says it beside the URL (it was "Changes URL must be …" under the form).
+		await expect(trpcRefusal(admin.webhooks.update({ id: ep.id, url: 'ftp://hooks.example.com/x' }))).resolves.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^URL must be an http:\/\/ or https:\/\/ URL/) });
 
 		expect(await stored(ep.id)).toEqual(before);
 		expect(await stored(first.id)).toMatchObject({ url: 'https://hooks.example.com/taken', enabled: true });
@@ -73,10 +74,10 @@ describe(`changing a webhook endpoint from the console on ${backend}`, () => {
 		const ep = await admin.webhooks.create({ url: 'https://hooks.example.com/admins-only', event_types: ['grant.created'] });
 		for (const who of ['memberA', 'memberB', 'teamMember', 'otherTeamAdmin'] as const) {
 			const someone = await caller(w.auth[who]);
-			await expect(trpcRefusal(someone.webhooks.update({ id: ep.id, changes: { enabled: false } }))).resolves.toMatchObject({ code: 'FORBIDDEN', message: 'Only site admins can do that.' });
+			await expect(trpcRefusal(someone.webhooks.update({ id: ep.id, enabled: false }))).resolves.toMatchObject({ code: 'FORBIDDEN', message: 'Only site admins can do that.' });
 		}
 		const guest = await caller(null);
-		await expect(trpcRefusal(guest.webhooks.update({ id: ep.id, changes: { url: 'https://evil.example.com/x' } }))).resolves.toMatchObject({ code: 'UNAUTHORIZED' });
+		await expect(trpcRefusal(guest.webhooks.update({ id: ep.id, url: 'https://evil.example.com/x' }))).resolves.toMatchObject({ code: 'UNAUTHORIZED' });
 		expect(await stored(ep.id)).toMatchObject({ url: 'https://hooks.example.com/admins-only', enabled: true });
 		expect(await changes(ep.id)).toEqual([]);
 	});

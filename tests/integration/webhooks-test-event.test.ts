@@ -69,7 +69,7 @@ describe(`a webhook endpoint's test event on ${backend}`, () => {
 
 		// Each test is an event of its own; an endpoint turned off, or none, is refused.
 		expect((await admin.webhooks.sendTest({ id: ep.id })).eventId).not.toBe(sent.eventId);
-		await admin.webhooks.update({ id: ep.id, changes: { enabled: false } });
+		await admin.webhooks.update({ id: ep.id, enabled: false });
 		expect(await trpcRefusal(admin.webhooks.sendTest({ id: ep.id }))).toMatchObject({ domain: 'conflict', message: 'This endpoint is turned off. Turn it on, then send a test event.' });
 		expect(await trpcRefusal(admin.webhooks.sendTest({ id: randomUUID() }))).toMatchObject({ domain: 'not_found' });
 	});

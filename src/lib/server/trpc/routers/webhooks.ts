@@ -13,8 +13,9 @@ export const webhooksRouter = router({
 	list: siteAdminProcedure.input(noInput).query(({ ctx }) => listEndpoints(ctx.db.orm)),
 	create: siteAdminProcedure.input(endpointInput).mutation(({ ctx, input }) => createEndpoint(ctx.db, input, actor(ctx))),
 	update: siteAdminProcedure
-		.input(z.strictObject({ id: endpointId, changes: endpointPatch }))
-		.mutation(({ ctx, input }) => updateEndpoint(ctx.db, input.id, input.changes, actor(ctx))),
+		// The changed fields beside the id, not under a key of their own: a refused one is named as its form field is (url, not changes).
+		.input(endpointPatch.extend({ id: endpointId }))
+		.mutation(({ ctx, input: { id, ...changes } }) => updateEndpoint(ctx.db, id, changes, actor(ctx))),
 	remove: siteAdminProcedure.input(z.strictObject({ id: endpointId })).mutation(({ ctx, input }) => deleteEndpoint(ctx.db, input.id, actor(ctx))),
 	rotateSecret: siteAdminProcedure.input(z.strictObject({ id: endpointId })).mutation(({ ctx, input }) => rotateSecret(ctx.db, input.id, actor(ctx))),
 	deliveries: siteAdminProcedure
