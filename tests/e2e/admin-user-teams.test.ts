@@ -116,7 +116,7 @@ describe("the console's user page and list for a member stopped by their team's 
 			// Who is told of a correction of the pool: its owners and admins, not "the user" (found by walk49).
 			const account = page.getByRole('region', { name: 'Account', exact: true });
 			await account.getByRole('button', { name: 'Set the general balance' }).click();
-			await account.getByText("Reason (the team's owners and admins see it; kept in the audit log)", { exact: true }).waitFor();
+			await account.getByText("Reason (the team's owners and admins see it in their alerts, and by e-mail if theirs are on; kept in the audit log)", { exact: true }).waitFor();
 		} finally {
 			await Promise.all([owner.context.close(), member.context.close(), adminTab.context.close()]);
 		}

@@ -389,7 +389,7 @@ for (const size of sizes) {
 			const preview = page.getByText(`Grants an admin lot of ${(target - general).toLocaleString('en-US')} general tokens`);
 			await preview.waitFor();
 			// The preview (the resulting balance) is read with the amount it previews: just under it, above the reason.
-			const [amountBox, previewBox, reasonBox] = await boxesTogether(amount, preview, page.getByText('Reason (the user sees it; kept in the audit log)'));
+			const [amountBox, previewBox, reasonBox] = await boxesTogether(amount, preview, page.getByText('Reason (the user sees it in their alerts, and by e-mail if theirs are on; kept in the audit log)'));
 			expect(previewBox!.y - (amountBox!.y + amountBox!.height)).toBeGreaterThanOrEqual(0);
 			expect(previewBox!.y - (amountBox!.y + amountBox!.height)).toBeLessThan(20);
 			expect(previewBox!.y + previewBox!.height).toBeLessThanOrEqual(reasonBox!.y);

@@ -404,11 +404,13 @@ describe('a member a daily cap binds in a team pool', () => {
 		await expect(balance.locator('strong').innerText()).resolves.toBe(left.toLocaleString('en-US'));
 		await balance.getByText(`of ${pool.toLocaleString('en-US')} in the pool`, { exact: true }).waitFor();
 		await bothSizes(page, 'playground-capped-member');
-		// The Team page's pool card: the pool's figure, and the member's cap with what it leaves.
+		// The Team page's pool card: the pool's figure, in the dashboard's words ("in the pool": "available" is
+		// what this member may spend, the dashboard's figure), and the member's cap with what it leaves.
 		await page.goto('/team');
 		await waitForFresh(page);
 		const poolCard = page.getByRole('region', { name: 'Cap Crew pool' });
-		await poolCard.getByText(`${pool.toLocaleString('en-US')} tokens available`).waitFor();
+		await poolCard.getByText(`${pool.toLocaleString('en-US')} tokens in the pool`).waitFor();
+		await expect(poolCard.getByText(/tokens available/).count()).resolves.toBe(0);
 		await poolCard.getByText(`Your daily cap in this team: ${left.toLocaleString('en-US')} of 5,000 tokens left today`).waitFor();
 		await bothSizes(page, 'team-capped-member');
 

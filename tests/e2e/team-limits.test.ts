@@ -106,7 +106,7 @@ describe('the Team page tells a member their caps', () => {
 		const bar = pool.getByRole('meter', { name: `The team's daily cap: ${left.toLocaleString('en-US')} of 20,000 left today` });
 		await expect(bar.getAttribute('aria-valuenow')).resolves.toBe(String(left));
 		// The bar follows its line; the pool's figure is above both.
-		const [figure, said, drawn] = await boxesTogether(pool.getByText(/tokens available$/), line, bar);
+		const [figure, said, drawn] = await boxesTogether(pool.getByText(/tokens in the pool$/), line, bar);
 		expect(figure!.y).toBeLessThan(said!.y);
 		expect(said!.y).toBeLessThan(drawn!.y);
 		// The same cap is not said again as the dashboard's line says it, "The team's daily cap: … of 20,000 tokens left today".
