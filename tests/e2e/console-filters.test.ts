@@ -36,6 +36,12 @@ describe('the audit log’s filters and the users count', () => {
 				await expect(page.getByLabel('To').getAttribute('aria-invalid')).resolves.toBe('true');
 				await screenshot(page, `console-filters-audit-from-after-to-${size.name}`, { firstScreen: true });
 
+				// An action the log holds none of (a mistyped link): said beside Action, not a blank select.
+				await page.goto('/admin/audit?action=nope');
+				await page.locator('#audit-action-note').filter({ hasText: '“nope” is not an action this log holds: choose one from the list.' }).waitFor();
+				await expect(page.getByLabel('Action').getAttribute('aria-invalid')).resolves.toBe('true');
+				await screenshot(page, `console-filters-audit-unknown-action-${size.name}`, { firstScreen: true });
+
 				await page.goto('/admin/users');
 				const count = page.getByRole('status').filter({ hasText: /accounts?/ });
 				await count.waitFor();
