@@ -200,10 +200,10 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await member.frameLocator('iframe[title="Checkout"]').locator('button:enabled', { hasText: 'Pay ¥550' }).waitFor();
 		await screen(member, 'store-yen-checkout-phone');
 		await expectSound(member);
-		// Ordered now (its checkout is an order): Delete is refused above the list, saying why and that off sale is the way.
+		// Ordered now (its checkout, not paid, is an order): Delete is refused above the list, saying why, not as a purchase, and that off sale is the way.
 		await listed.getByRole('button', { name: `Delete ${name}…` }).click();
 		await listed.getByRole('button', { name: 'Delete it' }).click();
-		const kept = `“${name}” was ordered 1 time: its orders, Paddle's records and the buyers' statements name it, so it cannot be deleted. Take it off sale instead: nobody can buy it then, and who bought it keeps what they got.`;
+		const kept = `“${name}” had 1 checkout opened for it and not paid: its orders and Paddle's records name it, so it cannot be deleted. Take it off sale instead: nobody can buy it then, and who bought it keeps what they got.`;
 		await page.getByRole('alert').filter({ hasText: kept }).waitFor();
 		await expect(listed.count()).resolves.toBe(1);
 		await screen(page, 'admin-catalog-delete-refused-phone');

@@ -181,7 +181,7 @@ describe(`deleting a package on ${backend}`, () => {
 		expect(statusIn('pri_reached')).toEqual({ pri_reached: 'active' });
 	});
 
-	it('keeps a package that was ordered, saying why and that off sale is the way; nothing changes, nothing is archived', async () => {
+	it('keeps a package that was ordered (a checkout opened, not paid), saying why and that off sale is the way; nothing changes, nothing is archived', async () => {
 		await admin.store.admin.createProduct(pack('ordered-once', { paddlePriceSandbox: 'pri_ordered_once' }));
 		inPaddle({ pri_ordered_once: 'pro_ordered_once' });
 		await checkout('ordered-once');
@@ -189,8 +189,8 @@ describe(`deleting a package on ${backend}`, () => {
 		const refused = await deleteProduct(bed.db.orm, by(), 'ordered-once', [sandbox]).catch((e: unknown) => e);
 		expect(refused).toMatchObject({
 			code: 'conflict',
-			message: '“Pack ordered-once” was ordered 1 time: its orders, Paddle\'s records and the buyers\' statements name it, so it cannot be deleted. Take it off sale instead: nobody can buy it then, and who bought it keeps what they got.',
-			details: { orders: 1, subscriptions: 0, topupRules: 0, topups: 0 }
+			message: '“Pack ordered-once” had 1 checkout opened for it and not paid: its orders and Paddle\'s records name it, so it cannot be deleted. Take it off sale instead: nobody can buy it then, and who bought it keeps what they got.',
+			details: { orders: 1, bought: 0, subscriptions: 0, topupRules: 0, topups: 0 }
 		});
 		expect(requests.length).toBe(before);
 		// Off sale already: the words say that is the way, through tRPC as a 409.
@@ -198,7 +198,7 @@ describe(`deleting a package on ${backend}`, () => {
 		expect(await trpcRefusal(admin.admin.catalog.remove({ id: 'ordered-once' }))).toEqual({
 			code: 'CONFLICT',
 			domain: 'conflict',
-			message: '“Pack ordered-once” was ordered 1 time: its orders, Paddle\'s records and the buyers\' statements name it, so it cannot be deleted. It is off sale already, which is the way: nobody can buy it, and who bought it keeps what they got.'
+			message: '“Pack ordered-once” had 1 checkout opened for it and not paid: its orders and Paddle\'s records name it, so it cannot be deleted. It is off sale already, which is the way: nobody can buy it, and who bought it keeps what they got.'
 		});
 		expect(await listed('ordered-once')).toBe(true);
 		expect(await deletions('ordered-once')).toEqual([]);

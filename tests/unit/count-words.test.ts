@@ -13,14 +13,16 @@ import { expiryWords, readReferralDraft } from '../../src/lib/client/admin/refer
 import { unitsRule } from '../../src/lib/client/units-input';
 import type { Executor } from '../../src/lib/server/db/client';
 
-const none = { orders: 0, subscriptions: 0, topupRules: 0, topups: 0 };
+const none = { orders: 0, bought: 0, subscriptions: 0, topupRules: 0, topups: 0 };
 const pack = { name: 'Token pack', active: true };
 const unused = { used: 0, usageDays: 0, holds: 0, refused: 0 };
 
 describe('a count in words, many and one', () => {
-	it("a package that stays: the times it was ordered, the accounts that top up with it", () => {
-		expect(keptWords(pack, { ...none, orders: 1_200 })).toContain('was ordered 1,200 times:');
-		expect(keptWords(pack, { ...none, orders: 1 })).toContain('was ordered 1 time:');
+	it("a package that stays: the times it was bought, the checkouts opened and not paid, the accounts that top up with it", () => {
+		expect(keptWords(pack, { ...none, orders: 1_200, bought: 1_200 })).toContain('was bought 1,200 times:');
+		expect(keptWords(pack, { ...none, orders: 1, bought: 1 })).toContain('was bought 1 time:');
+		expect(keptWords(pack, { ...none, orders: 2, bought: 1 })).toContain("was bought 1 time (and had 1 checkout opened for it and not paid): its orders, Paddle's records and the buyers' statements name it");
+		expect(keptWords(pack, { ...none, orders: 3 })).toContain("had 3 checkouts opened for it and not paid: its orders and Paddle's records name it");
 		expect(keptWords(pack, { ...none, topupRules: 1_200 })).toContain('is the package 1,200 accounts top up with');
 		expect(keptWords(pack, { ...none, topupRules: 1 })).toContain('is the package 1 account top up with');
 	});

@@ -1,4 +1,4 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import type { Database, Executor } from '../db';
 import { orders, products, subscriptions, topupRules, topups } from '../db/schema';
 import { counted } from '../../counted';
@@ -64,11 +64,13 @@ export async function setProductActive(db: Database, actor: { userId: string; ip
 
 /**
  * What names package `id` in the store's records: `orders` (any status: a checkout opened is an order
- * Paddle may have a transaction for), `subscriptions`, `topupRules` (accounts' auto top-ups that buy it)
- * and `topups` (top-ups it was bought by). All 0: it was never ordered, and deleting it loses nothing.
+ * Paddle may have a transaction for), `bought` (those paid: completed, refunded or charged back since),
+ * `subscriptions`, `topupRules` (accounts' auto top-ups that buy it) and `topups` (top-ups it was bought
+ * by). All 0: it was never ordered, and deleting it loses nothing.
  */
 export interface ProductReferences {
 	orders: number;
+	bought: number;
 	subscriptions: number;
 	topupRules: number;
 	topups: number;
@@ -76,15 +78,24 @@ export interface ProductReferences {
 
 async function productReferences(exec: Executor, id: string): Promise<ProductReferences> {
 	const named = async (table: typeof orders | typeof subscriptions | typeof topupRules | typeof topups) => (await exec.select({ n: count() }).from(table).where(eq(table.productId, id)))[0]!.n;
-	return { orders: await named(orders), subscriptions: await named(subscriptions), topupRules: await named(topupRules), topups: await named(topups) };
+	const [paid] = await exec
+		.select({ n: count() })
+		.from(orders)
+		.where(and(eq(orders.productId, id), inArray(orders.status, ['completed', 'refunded', 'charged_back', 'partially_refunded'])));
+	return { orders: await named(orders), bought: paid!.n, subscriptions: await named(subscriptions), topupRules: await named(topupRules), topups: await named(topups) };
 }
 
 /** Why package `p` named by `refs` stays, in words: what names it, and that off sale is the way. */
 export function keptWords(p: Pick<Product, 'name' | 'active'>, refs: ProductReferences): string {
 	const n = (count: number, noun: string) => counted(count, noun, plainFormatter.tokens);
-	const what = refs.orders || refs.subscriptions
-		? `was ordered ${n(refs.orders || refs.subscriptions, 'time')}: its orders, Paddle's records and the buyers' statements name it`
-		: `is the package ${n(refs.topupRules, 'account')} top up with automatically${refs.topups ? ', and their top-ups name it' : ''}`;
+	// A checkout opened and not paid is an order too (Paddle may have its transaction), said apart from purchases.
+	const [bought, unpaid] = [refs.bought || (refs.orders ? 0 : refs.subscriptions), Math.max(refs.orders - refs.bought, 0)];
+	const opened = `${n(unpaid, 'checkout')} opened for it and not paid`;
+	const what = bought
+		? `was bought ${n(bought, 'time')}${unpaid ? ` (and had ${opened})` : ''}: its orders, Paddle's records and the buyers' statements name it`
+		: unpaid
+			? `had ${opened}: its orders and Paddle's records name it`
+			: `is the package ${n(refs.topupRules, 'account')} top up with automatically${refs.topups ? ', and their top-ups name it' : ''}`;
 	const instead = p.active ? 'Take it off sale instead: nobody can buy it then, and who bought it keeps what they got.' : 'It is off sale already, which is the way: nobody can buy it, and who bought it keeps what they got.';
 	return `“${p.name}” ${what}, so it cannot be deleted. ${instead}`;
 }
