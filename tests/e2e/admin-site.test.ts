@@ -72,6 +72,13 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 			Promise.all(['users', 'teams', 'audit', 'operations?from=2000-01-01&to=2100-01-01'].map(async (k) => (await fetch(`/admin/exports/${k}`)).status))
 		);
 		expect(statuses).toEqual([403, 403, 403, 403]);
+		// The address opened itself (a pasted link): a page that says so, not a JSON body.
+		const opened = await member.goto('/admin/exports/users');
+		expect(opened!.status()).toBe(403);
+		await member.getByRole('heading', { name: 'Error 403' }).waitFor();
+		await member.getByText('Only site admins can export.').waitFor();
+		await expect(member.getByText('"error"').count()).resolves.toBe(0);
+		await screen(member, 'admin-export-refused-member-phone');
 		const signedOut = await fetch(`${baseURL()}/admin/exports/users`);
 		expect(signedOut.status).toBe(401);
 		expect(await signedOut.text()).not.toContain('@quota.test');

@@ -1,3 +1,4 @@
+import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { DomainError } from '$lib/server/errors';
 import { isSiteAdmin } from '$lib/server/accounts';
@@ -33,7 +34,7 @@ const exports: Record<string, (exec: Executor, url: URL) => CsvExport | Promise<
  * GET /admin/exports/users · /admin/exports/teams · /admin/exports/audit?actor&action&account&from&to ·
  * /admin/exports/operations?from&to · /admin/exports/payments?from&to — a streamed CSV download for site admins (401 signed out,
  * 403 for members and team owners, 404 for another name, 400 for a bad date or range, as the
- * console's forms answer bad input).
+ * console's forms answer bad input): JSON, or the error page when a browser opens the address itself.
  */
 export const GET: RequestHandler = async ({ locals, params, url, request, route }) => {
 	try {
@@ -52,6 +53,9 @@ export const GET: RequestHandler = async ({ locals, params, url, request, route 
 			}
 		});
 	} catch (e) {
-		return errorResponse(e, { request, route }, true);
+		const answer = errorResponse(e, { request, route }, true);
+		// Opened as a page (a link pasted, a bookmark), not fetched by the console: the refusal as the app's error page, not JSON.
+		if (e instanceof DomainError && request.headers.get('accept')?.includes('text/html')) error(answer.status, e.message);
+		return answer;
 	}
 };
