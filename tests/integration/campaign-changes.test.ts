@@ -138,7 +138,9 @@ describe(`members told of an event bonus on ${backend}`, () => {
 		const { people, c } = await campaignToRole(2, dayIn(10));
 		const [spent, kept] = people as [(typeof people)[0], (typeof people)[0]];
 		const note = `Note from the site: ${c.note}`;
-		for (const p of people) expect(await told(p.id)).toEqual([['site_grant', '1,000 tokens added by the site', note]]);
+		// When it reaches them it says when it expires (the end of the site's day, UTC here).
+		const added = expect.stringMatching(new RegExp(`^1,000 tokens added by the site, expiring [A-Z][a-z]{2} \\d{1,2}, ${new Date(await endOf(dayIn(10))).getUTCFullYear()}, 23:59 UTC$`));
+		for (const p of people) expect(await told(p.id)).toEqual([['site_grant', added, note]]);
 		await consume(db.orm, { accountId: spent.accountId, feature: 'camp_op', units: 1000, actor: {}, idempotency: idem() });
 
 		// A new expiry, sent twice (the same change): told once, and only where tokens are left.
@@ -155,7 +157,7 @@ describe(`members told of an event bonus on ${backend}`, () => {
 		await admin.admin.campaigns.end({ id: c.id });
 		await admin.admin.campaigns.end({ id: c.id });
 		expect((await told(kept.id)).slice(3)).toEqual([['tokens_ended', '1,000 tokens ended by the site', note]]);
-		expect(await told(spent.id)).toEqual([['site_grant', '1,000 tokens added by the site', note]]);
+		expect(await told(spent.id)).toEqual([['site_grant', added, note]]);
 		await expectInvariants(db);
 	});
 

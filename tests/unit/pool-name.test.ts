@@ -33,5 +33,10 @@ describe("a team's pool in words", () => {
 			"2,500 bonus tokens of Acme Studio's pool now expire Jan 31, 2027, 23:59 Berlin time (UTC+1)"
 		);
 		expect(creditNoticeWords({ kind: 'expiry_changed', tokens: 1, expiresAt: null }, 'Launch week', null).title).toBe('Your 1 bonus token no longer expires');
+		// A bonus with an expiry says it when it arrives, in the site's zone; one that never expires says nothing of it.
+		expect(creditNoticeWords({ kind: 'site_grant', tokens: 2_500, expiresAt: at }, 'Launch week', 'Acme Studio', 'Europe/Berlin').title).toBe(
+			"2,500 tokens added to Acme Studio's pool by the site, expiring Jan 31, 2027, 23:59 Berlin time (UTC+1)"
+		);
+		expect(creditNoticeWords({ kind: 'site_grant', tokens: 1, expiresAt: null }, '', null).title).toBe('1 token added by the site');
 	});
 });

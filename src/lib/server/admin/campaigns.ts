@@ -173,7 +173,7 @@ export async function applyCampaign(db: Db, actor: AdminActor, campaignId: strin
 					note: c.note,
 					actor: { userId: actor.userId }
 				});
-				if (r.created) told.push({ change: { kind: 'site_grant', tokens: c.tokens }, accountId: account_id, note: c.note, key: r.lotId, byEmail: c.byEmail });
+				if (r.created) told.push({ change: { kind: 'site_grant', tokens: c.tokens, expiresAt: now!.expiresAt }, accountId: account_id, note: c.note, key: r.lotId, byEmail: c.byEmail });
 			}
 			await noticeCredits(tx, told);
 			if (told.length) await tx.update(campaigns).set({ reached: sql`${campaigns.reached} + ${told.length}` }).where(eq(campaigns.id, c.id));

@@ -63,7 +63,7 @@ export function grantBonus(db: Db, actor: AdminActor, b: Bonus): Promise<{ lotId
 			after: { balance: after, lotId: r.lotId },
 			detail: { key: b.key, tokens: b.tokens, model: b.model ?? null, expiresAt: b.expiresAt?.toISOString() ?? null, note }
 		});
-		await noticeCredit(tx, { change: { kind: 'site_grant', tokens: b.tokens }, accountId: b.accountId, note, key: r.lotId });
+		await noticeCredit(tx, { change: { kind: 'site_grant', tokens: b.tokens, expiresAt: b.expiresAt ?? null }, accountId: b.accountId, note, key: r.lotId });
 		return { lotId: r.lotId, before, after, replayed: false };
 	});
 }

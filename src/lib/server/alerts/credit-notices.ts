@@ -17,7 +17,8 @@ export type CreditNoticeKind = 'site_grant' | 'balance_corrected' | 'tokens_ende
  * model) granted until an instant (`until`; null: no end date) or ended.
  */
 export type CreditChange =
-	| { kind: 'site_grant' | 'balance_corrected' | 'tokens_ended'; tokens: number }
+	| { kind: 'site_grant'; tokens: number; /** When the lot added expires; none or null: never. */ expiresAt?: Date | null }
+	| { kind: 'balance_corrected' | 'tokens_ended'; tokens: number }
 	| { kind: 'expiry_changed'; tokens: number; expiresAt: Date | null }
 	| { kind: 'unlimited_granted'; modelName: string | null; until: Date | null }
 	| { kind: 'unlimited_ended'; modelName: string | null };
@@ -37,7 +38,8 @@ export interface CreditNoticeDetail {
 const signed = (n: number) => `${n < 0 ? '\u2212' : '+'}${plainFormatter.tokens(Math.abs(n))}`;
 
 /**
- * A notice's words: "5,000 tokens added by the site", "Your balance was corrected by −200",
+ * A notice's words: "5,000 tokens added by the site" (", expiring Dec 31, 2026, 23:59 Berlin time (UTC+1)" for
+ * a lot with an expiry), "Your balance was corrected by −200",
  * "Unlimited use of GPT-5 Nano until Dec 12, 2026, 00:00 Berlin time (UTC+1), by the site",
  * "1,000 tokens ended by the site" (what was left of a bonus ended early), "Your 1,000 bonus tokens now
  * expire Dec 31, 2026, 23:59 Berlin time (UTC+1)" or "… no longer expire" (an event bonus re-dated),
@@ -51,7 +53,10 @@ export function creditNoticeWords(change: CreditChange, note: string, teamName: 
 	const body = note ? `Note from the site: ${note}` : '';
 	switch (change.kind) {
 		case 'site_grant':
-			return { title: `${counted(change.tokens, 'token', plainFormatter.tokens)} added ${teamName ? `to ${teamsPool(teamName)} ` : ''}by the site`, body };
+			return {
+				title: `${counted(change.tokens, 'token', plainFormatter.tokens)} added ${teamName ? `to ${teamsPool(teamName)} ` : ''}by the site${change.expiresAt ? `, expiring ${plainFormatter.time(change.expiresAt.toISOString(), timeZone)}` : ''}`,
+				body
+			};
 		case 'balance_corrected':
 			return { title: `${teamName ? `${teamName}'s` : 'Your'} balance was corrected by ${signed(change.tokens)}`, body };
 		case 'tokens_ended':
