@@ -65,6 +65,10 @@ describe(`a site admin's grant or balance correction, told to the member, on ${b
 		const mail = await smtp.waitFor(mia.email!, mailsBefore);
 		expect(mail.decoded).toContain(`Subject: ${words.title}`);
 		expect(mail.decoded).toContain(words.body);
+		// One with an expiry says it, in the site's zone (UTC here), in the inbox, the push and the mail's subject.
+		const dated = await grantBonus(db, admin, { accountId: mia.accountId, tokens: 700, note: 'Weekend', key: randomUUID(), expiresAt: new Date('2030-03-31T23:59:59.999Z') });
+		expect(dated).toMatchObject({ replayed: false });
+		expect((await told(mia.id)).map((e) => e.said?.title)).toContain('700 tokens added by the site, expiring Mar 31, 2030, 23:59 UTC');
 		await expectInvariants(db);
 	});
 
