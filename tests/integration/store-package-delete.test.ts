@@ -203,6 +203,15 @@ describe(`deleting a package on ${backend}`, () => {
 		expect(await listed('ordered-once')).toBe(true);
 		expect(await deletions('ordered-once')).toEqual([]);
 		expect(statusIn('pri_ordered_once')).toEqual({ pri_ordered_once: 'active' });
+		// Paid (as Paddle's completion marks it), then a second checkout left unpaid: one purchase, said apart from the checkout.
+		await bed.db.orm.update(orders).set({ status: 'completed' }).where(eq(orders.productId, 'ordered-once'));
+		await admin.admin.catalog.setActive({ id: 'ordered-once', active: true });
+		await checkout('ordered-once', 'memberB');
+		expect(await deleteProduct(bed.db.orm, by(), 'ordered-once', [sandbox]).catch((e: unknown) => e)).toMatchObject({
+			code: 'conflict',
+			message: expect.stringMatching(/^“Pack ordered-once” was bought 1 time \(and had 1 checkout opened for it and not paid\): its orders, Paddle's records/),
+			details: { orders: 2, bought: 1 }
+		});
 	});
 
 	it('refuses a checkout opened while the package is being deleted (Paddle being asked) as not for sale, recording nothing; the delete completes', async () => {
