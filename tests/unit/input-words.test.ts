@@ -122,6 +122,17 @@ describe('invalid input, in Quota’s words', () => {
 		expect(flatIssues(past.error!).fieldErrors).toEqual({ expires_at: ['expires_at must be in the future.'] });
 	});
 
+	it('a refusal inside a nested object is keyed and worded by its dotted name, one in a list by the list', () => {
+		const schema = z.strictObject({ id: z.uuid(), patch: z.strictObject({ url: z.url(), events: z.array(z.strictObject({ name: z.string().min(1) })) }) });
+		const bad = { id: '5c1b3c1e-3c53-4a8e-9a43-1a2b3c4d5e6f', patch: { url: 'nope', events: [{ name: '' }] } };
+		const r = schema.safeParse(bad);
+		expect(Object.keys(flatIssues(r.error!).fieldErrors)).toEqual(['patch.url', 'patch.events']);
+		// As a form reads it under the field: the field in words, not its parent's key ("Patch.url must …" under "patch").
+		const { fieldErrors } = formatError({ shape: { message: '', code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400 } }, error: toTRPCError(r.error!) }).data;
+		expect(fieldErrors!['patch.url']![0]).toMatch(/^Patch URL must be /);
+		expect(fieldErrors).not.toHaveProperty('patch');
+	});
+
 	it('the known key a caller meant: one slip away, the nearest, never the key itself or one far off', () => {
 		expect(nearestKey('ai_bot', ['ai_bots', 'ai_chat', 'export'])).toBe('ai_bots');
 		expect(nearestKey('AI-Bots', ['ai_bots'])).toBe('ai_bots');

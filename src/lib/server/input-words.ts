@@ -335,15 +335,30 @@ export function flatIssuesForPeople(e: ZodError): ReturnType<typeof flatIssues> 
 }
 
 /**
- * zod's flattened errors (`formErrors`, and `fieldErrors` by field) with each message once: one value
- * can break two rules that words give the same sentence (units 1e30 is both too big and not a safe
- * integer: "units must be a whole number from 1 to 1,000,000,000." once, not twice).
+ * The field an issue at `path` is said beside: its keys dotted, up to a list's index ("patch.url" in
+ * `{ patch: { url } }`, as a domain's own refusal names a role's limit "roles.admin"; "grants" for
+ * grants[0].tokens, the list being the field); null for the input as a whole. zod's flattenError keys
+ * by the first key alone, which named a nested field by its parent ("Patch.url must …" under "patch").
+ */
+function fieldKey(path: readonly PropertyKey[]): string | null {
+	const end = path.findIndex((k) => typeof k !== 'string');
+	const keys = end < 0 ? path : path.slice(0, end);
+	return keys.length ? keys.join('.') : null;
+}
+
+/**
+ * The issues flattened (`formErrors`, and `fieldErrors` by field: fieldKey) with each message once:
+ * one value can break two rules that words give the same sentence (units 1e30 is both too big and not
+ * a safe integer: "units must be a whole number from 1 to 1,000,000,000." once, not twice).
  */
 export function flatIssues(e: ZodError): { formErrors: string[]; fieldErrors: Record<string, string[]> } {
-	const flat = z.flattenError(e, (issue) => ruleSentence(issue) ?? issue.message);
-	const once = (messages: string[] | undefined) => [...new Set(messages ?? [])];
-	return {
-		formErrors: once(flat.formErrors),
-		fieldErrors: Object.fromEntries(Object.entries(flat.fieldErrors as Record<string, string[] | undefined>).map(([field, messages]) => [field, once(messages)]))
-	};
+	const formErrors = new Set<string>();
+	const fieldErrors = new Map<string, Set<string>>();
+	for (const issue of e.issues) {
+		const message = ruleSentence(issue) ?? issue.message;
+		const field = fieldKey(issue.path);
+		if (field === null) formErrors.add(message);
+		else fieldErrors.set(field, (fieldErrors.get(field) ?? new Set()).add(message));
+	}
+	return { formErrors: [...formErrors], fieldErrors: Object.fromEntries([...fieldErrors].map(([field, messages]) => [field, [...messages]])) };
 }
