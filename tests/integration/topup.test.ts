@@ -34,6 +34,9 @@ let smtp: Awaited<ReturnType<typeof startSmtp>>;
 
 beforeAll(async () => {
 	({ db, paddle } = bed);
+	// What the domain asks of the app's database (getDb: the payment provider's settings) is this file's:
+	// else the first call opened the default ./data/pglite, which the other backend's run of this file holds.
+	setDb(db);
 	[push, smtp] = await Promise.all([startPushService(), startSmtp()]);
 	const mailer = createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <billing@quota.test>' });
 	outbox = await startSchedule(db, [pushJob({ agent: push.agent }), mailJob(mailer)], { pollMs: 3_600_000 });
@@ -380,7 +383,6 @@ describe(`auto top-up on ${backend}`, () => {
 		await expect(setTopupRule(db, u.id, u.accountId, rule({ maxCentsPerMonth: 100_000_001 }))).rejects.toMatchObject({ message: 'The most spent a month is an amount from $0.01 to $1,000,000.00, or none.' });
 
 		// Through the app's procedure: a fraction of a yen is a 400 in words, never a 500, and changes nothing.
-		setDb(db);
 		const auth = { sessionId: u.sessionId, user: { id: u.id, accountId: u.accountId, email: u.email, name: u.name, siteRole: u.siteRole, timeZone: null } };
 		const member = await callerAs(auth, '127.0.0.1');
 		expect(await trpcRefusal(member.topup.set({ accountId: u.accountId, ...rule({ productId: yen.id, maxCentsPerMonth: 550.5 }) }))).toEqual({
