@@ -17,7 +17,7 @@ import { expectInvariants, outcome } from '../helpers/ledger';
 import { makeWorld, type World, callerAs } from '../helpers/world';
 import { setDb } from '../../src/lib/server/db';
 import { queryRows } from '../../src/lib/server/db/client';
-import { auditLog, orders, products } from '../../src/lib/server/db/schema';
+import { auditLog, orders, products, topupRules } from '../../src/lib/server/db/schema';
 import { deleteProduct } from '../../src/lib/server/store';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { PaddleBillingProvider } from '../../src/lib/server/store/paddle/paddle-billing';
@@ -181,9 +181,26 @@ describe(`deleting a package on ${backend}`, () => {
 		expect(statusIn('pri_reached')).toEqual({ pri_reached: 'active' });
 	});
 
+	it('keeps a package an auto top-up buys, saying so in the list and in the refusal, in the singular and the plural', async () => {
+		await admin.store.admin.createProduct(pack('topped-up'));
+		const rule = (accountId: string) => ({ accountId, enabled: true, belowTokens: 1_000, productId: 'topped-up' });
+		await bed.db.orm.insert(topupRules).values(rule(w.users.memberA.accountId));
+		const words = (accounts: string) => `“Pack topped-up” is the package ${accounts} up with automatically, so it cannot be deleted. Take it off sale instead: nobody can buy it then, and who bought it keeps what they got.`;
+		expect((await admin.store.admin.products()).find((p) => p.id === 'topped-up')!.kept).toBe(words('1 account tops'));
+		await bed.db.orm.insert(topupRules).values(rule(w.users.memberB.accountId));
+		expect(await trpcRefusal(admin.admin.catalog.remove({ id: 'topped-up' }))).toMatchObject({ code: 'CONFLICT', message: words('2 accounts top') });
+		expect((await admin.store.admin.products()).find((p) => p.id === 'topped-up')!.kept).toBe(words('2 accounts top'));
+		expect(await listed('topped-up')).toBe(true);
+		await bed.db.orm.delete(topupRules).where(eq(topupRules.productId, 'topped-up'));
+		expect((await admin.store.admin.products()).find((p) => p.id === 'topped-up')!.kept).toBeNull();
+	});
+
 	it('keeps a package that was ordered (a checkout opened, not paid), saying why and that off sale is the way; nothing changes, nothing is archived', async () => {
 		await admin.store.admin.createProduct(pack('ordered-once', { paddlePriceSandbox: 'pri_ordered_once' }));
 		inPaddle({ pri_ordered_once: 'pro_ordered_once' });
+		// The console's list says which packages stay, in the refusal's words, so Delete says it at once.
+		const keptInList = async (id: string) => (await admin.store.admin.products()).find((p) => p.id === id)!.kept;
+		expect(await keptInList('ordered-once')).toBeNull();
 		await checkout('ordered-once');
 		const before = requests.length;
 		const refused = await deleteProduct(bed.db.orm, by(), 'ordered-once', [sandbox]).catch((e: unknown) => e);
@@ -192,6 +209,7 @@ describe(`deleting a package on ${backend}`, () => {
 			message: '“Pack ordered-once” had 1 checkout opened for it and not paid: its orders and Paddle\'s records name it, so it cannot be deleted. Take it off sale instead: nobody can buy it then, and who bought it keeps what they got.',
 			details: { orders: 1, bought: 0, subscriptions: 0, topupRules: 0, topups: 0 }
 		});
+		expect(await keptInList('ordered-once')).toBe((refused as Error).message);
 		expect(requests.length).toBe(before);
 		// Off sale already: the words say that is the way, through tRPC as a 409.
 		await admin.admin.catalog.setActive({ id: 'ordered-once', active: false });
@@ -212,6 +230,7 @@ describe(`deleting a package on ${backend}`, () => {
 			message: expect.stringMatching(/^“Pack ordered-once” was bought 1 time \(and had 1 checkout opened for it and not paid\): its orders, Paddle's records/),
 			details: { orders: 2, bought: 1 }
 		});
+		expect(await keptInList('ordered-once')).toMatch(/^“Pack ordered-once” was bought 1 time \(and had 1 checkout opened for it and not paid\): /);
 	});
 
 	it('refuses a checkout opened while the package is being deleted (Paddle being asked) as not for sale, recording nothing; the delete completes', async () => {

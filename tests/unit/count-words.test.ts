@@ -24,7 +24,7 @@ describe('a count in words, many and one', () => {
 		expect(keptWords(pack, { ...none, orders: 2, bought: 1 })).toContain("was bought 1 time (and had 1 checkout opened for it and not paid): its orders, Paddle's records and the buyers' statements name it");
 		expect(keptWords(pack, { ...none, orders: 3 })).toContain("had 3 checkouts opened for it and not paid: its orders and Paddle's records name it");
 		expect(keptWords(pack, { ...none, topupRules: 1_200 })).toContain('is the package 1,200 accounts top up with');
-		expect(keptWords(pack, { ...none, topupRules: 1 })).toContain('is the package 1 account top up with');
+		expect(keptWords(pack, { ...none, topupRules: 1 })).toContain('is the package 1 account tops up with');
 	});
 
 	it('a feature that stays: its uses, holds and refusals', () => {

@@ -76,14 +76,39 @@ export interface ProductReferences {
 	topups: number;
 }
 
-async function productReferences(exec: Executor, id: string): Promise<ProductReferences> {
-	const named = async (table: typeof subscriptions | typeof topupRules | typeof topups) => (await exec.select({ n: count() }).from(table).where(eq(table.productId, id)))[0]!.n;
-	// Every order and the paid ones, in one read of the package's orders.
-	const [o] = await exec
-		.select({ all: count(), bought: count(sql`case when ${inArray(orders.status, ['completed', 'refunded', 'charged_back', 'partially_refunded'])} then 1 end`) })
-		.from(orders)
-		.where(eq(orders.productId, id));
-	return { orders: o!.all, bought: o!.bought, subscriptions: await named(subscriptions), topupRules: await named(topupRules), topups: await named(topups) };
+const NONE: ProductReferences = { orders: 0, bought: 0, subscriptions: 0, topupRules: 0, topups: 0 };
+
+/** The references of the packages named by anything (of package `id` only, when given), by package id. */
+async function referencesByProduct(exec: Executor, id?: string): Promise<Map<string, ProductReferences>> {
+	const named = (table: typeof subscriptions | typeof topupRules | typeof topups) =>
+		exec.select({ id: table.productId, n: count() }).from(table).where(id === undefined ? undefined : eq(table.productId, id)).groupBy(table.productId);
+	const [ordered, subscribed, rules, toppedUp] = await Promise.all([
+		// Every order and the paid ones, in one read of the orders.
+		exec
+			.select({ id: orders.productId, all: count(), bought: count(sql`case when ${inArray(orders.status, ['completed', 'refunded', 'charged_back', 'partially_refunded'])} then 1 end`) })
+			.from(orders)
+			.where(id === undefined ? undefined : eq(orders.productId, id))
+			.groupBy(orders.productId),
+		named(subscriptions),
+		named(topupRules),
+		named(topups)
+	]);
+	const refs = new Map<string, ProductReferences>();
+	const of = (productId: string) => refs.get(productId) ?? refs.set(productId, { ...NONE }).get(productId)!;
+	for (const o of ordered) Object.assign(of(o.id), { orders: o.all, bought: o.bought });
+	for (const s of subscribed) of(s.id).subscriptions = s.n;
+	for (const r of rules) of(r.id).topupRules = r.n;
+	for (const t of toppedUp) of(t.id).topups = t.n;
+	return refs;
+}
+
+/**
+ * Why each package that cannot be deleted stays (keptWords), by package id; a package named by nothing
+ * is not in it. For the console's list, so Delete says so at once; the delete still checks (deletable).
+ */
+export async function keptProducts(exec: Executor, catalog: Pick<Product, 'id' | 'name' | 'active'>[]): Promise<Map<string, string>> {
+	const refs = await referencesByProduct(exec);
+	return new Map(catalog.flatMap((p) => (refs.has(p.id) ? [[p.id, keptWords(p, refs.get(p.id)!)] as const] : [])));
 }
 
 /** Why package `p` named by `refs` stays, in words: what names it, and that off sale is the way. */
@@ -96,7 +121,7 @@ export function keptWords(p: Pick<Product, 'name' | 'active'>, refs: ProductRefe
 		? `was bought ${n(bought, 'time')}${unpaid ? ` (and had ${opened})` : ''}: its orders, Paddle's records and the buyers' statements name it`
 		: unpaid
 			? `had ${opened}: its orders and Paddle's records name it`
-			: `is the package ${n(refs.topupRules, 'account')} top up with automatically${refs.topups ? ', and their top-ups name it' : ''}`;
+			: `is the package ${n(refs.topupRules, 'account')} ${refs.topupRules === 1 ? 'tops' : 'top'} up with automatically${refs.topups ? ', and their top-ups name it' : ''}`;
 	const instead = p.active ? 'Take it off sale instead: nobody can buy it then, and who bought it keeps what they got.' : 'It is off sale already, which is the way: nobody can buy it, and who bought it keeps what they got.';
 	return `“${p.name}” ${what}, so it cannot be deleted. ${instead}`;
 }
@@ -105,7 +130,7 @@ export function keptWords(p: Pick<Product, 'name' | 'active'>, refs: ProductRefe
 async function deletable(exec: Executor, id: string): Promise<Product> {
 	const [p] = await exec.select().from(products).where(eq(products.id, id)).for('update');
 	if (!p) throw new DomainError('not_found', 'No such package: another admin may have deleted it.');
-	const refs = await productReferences(exec, id);
+	const refs = (await referencesByProduct(exec, id)).get(id) ?? NONE;
 	if (refs.orders || refs.subscriptions || refs.topupRules || refs.topups) throw new DomainError('conflict', keptWords(p, refs), { ...refs });
 	return p;
 }

@@ -14,7 +14,7 @@ import { paymentProvider } from './paddle';
 
 export { saveProduct, listProducts, productRequest, type Product, type ProductInput } from './catalog';
 export { addPackage } from './new-package';
-export { catalogPreview, deleteProduct, reorderProducts, savingsPreview, setProductActive } from './catalog-admin';
+export { catalogPreview, deleteProduct, keptProducts, reorderProducts, savingsPreview, setProductActive } from './catalog-admin';
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';
 export { listed, notInStore, type ListedProduct } from './sale';
 export type { Offer, SavingChange } from './offer';

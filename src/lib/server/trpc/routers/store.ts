@@ -9,6 +9,7 @@ import {
 	resumeSubscription,
 	dismissCheckout,
 	flaggedEvents,
+	keptProducts,
 	listProducts,
 	listed,
 	orderAccount,
@@ -94,10 +95,14 @@ export const storeRouter = router({
 	resumeSubscription: subscriptionChange(resumeSubscription),
 
 	admin: router({
-		/** Every package, each with why buyers cannot buy it on this site though it is on sale (`notInStore`, null: they can). */
+		/**
+		 * Every package, each with why buyers cannot buy it on this site though it is on sale (`notInStore`, null:
+		 * they can) and why it cannot be deleted (`kept`: what names it, keptWords; null: nothing does).
+		 */
 		products: siteAdminProcedure.input(noInput).query(async ({ ctx }) => {
-			const provider = await paymentProvider();
-			return (await listProducts(ctx.db.orm, { activeOnly: false })).map((p) => listed(p, provider));
+			const [provider, catalog] = await Promise.all([paymentProvider(), listProducts(ctx.db.orm, { activeOnly: false })]);
+			const kept = await keptProducts(ctx.db.orm, catalog);
+			return catalog.map((p) => ({ ...listed(p, provider), kept: kept.get(p.id) ?? null }));
 		}),
 		/**
 		 * "Add package": its Paddle price is made when the price id of the live environment is left empty, a typed
