@@ -14,6 +14,7 @@ import { appRouter } from '$lib/server/trpc/router';
 import { createContext } from '$lib/server/trpc/init';
 import { trpcResponseMeta } from '$lib/server/trpc/response-meta';
 import { trpcMethods } from '$lib/server/trpc/methods';
+import { answerCallsWithin } from '$lib/server/trpc/edge-answer';
 import { config, configWarnings, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
 import { firstAdminHint } from '$lib/server/accounts';
@@ -46,7 +47,7 @@ const firstQueries: Handle = ({ event, resolve }) =>
 			html.includes('<!--quota:first-queries-->') ? html.replace('<!--quota:first-queries-->', await firstQueriesHead(event.url.pathname)) : html
 	});
 
-export const handle = sequence(closeConnectionsWhenDraining, answerOutage, answerNotFound, compressJson, refuseCrossSite, authenticate, trpcMethods(appRouter), trpc, firstQueries);
+export const handle = sequence(closeConnectionsWhenDraining, answerOutage, answerCallsWithin, answerNotFound, compressJson, refuseCrossSite, authenticate, trpcMethods(appRouter), trpc, firstQueries);
 export const handleError = handleOutage;
 
 /** The role (db/roles.ts) of watching balance changes for alerts and auto top-ups. */

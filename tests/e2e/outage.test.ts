@@ -6,7 +6,9 @@ import postgres from 'postgres';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_SITE_API_KEY, startBuild, type RunningApp } from './server';
-import { DEMO_PASSWORD, maya } from './app';
+import { DEMO_PASSWORD, maya, screen, signIn } from './app';
+import { launch, phone } from './browser';
+import { UNAVAILABLE_MESSAGE } from '../../src/lib/server/db/outage';
 import { hasPostgres, startPgCluster, type PgCluster } from '../helpers/pg-cluster';
 import { openPostgres } from '../../src/lib/server/db/client';
 import { reconcile } from '../../src/lib/server/ledger';
@@ -61,11 +63,12 @@ describe.skipIf(!hasPostgres)('a PostgreSQL outage', () => {
 		expect(Number(rest.headers.get('retry-after'))).toBeGreaterThan(0);
 		expect(await rest.json()).toMatchObject({ error: 'unavailable' });
 
-		// tRPC from a signed-in page: the session cannot be checked, so nothing is answered but 503.
-		const trpc = await signedIn('/trpc/ledger.balances');
+		// tRPC from a signed-in page: the session cannot be checked, so nothing is answered but 503, each call
+		// as tRPC answers one (the app reads its words; any other body it took for being offline).
+		const trpc = await signedIn('/trpc/ledger.catalog');
 		expect(trpc.status).toBe(503);
 		expect(trpc.headers.get('retry-after')).toBeTruthy();
-		expect(await trpc.json()).toMatchObject({ error: 'unavailable' });
+		expect(await trpc.json()).toMatchObject({ error: { message: UNAVAILABLE_MESSAGE, data: { domainCode: 'unavailable', httpStatus: 503, path: 'ledger.catalog' } } });
 
 		// A server-rendered page: a short page that says so and tries again.
 		const page = await signedIn('/signin', { headers: { accept: 'text/html' } });
@@ -173,6 +176,41 @@ describe.skipIf(!hasPostgres)('a PostgreSQL outage', () => {
 		} finally {
 			await db.close();
 		}
+	});
+
+	it("answers the app's calls within API_ANSWER_WITHIN_SECONDS while PostgreSQL is frozen, each as tRPC answers one, and the app says so, not that the person is offline", async () => {
+		const browser = await launch();
+		const context = await browser.newContext({ ...phone, baseURL: app.baseURL });
+		const page = await context.newPage();
+		await signIn(page, maya.email);
+		const freshness = page.getByRole('status').filter({ hasText: /^(Updated|Could not refresh|Offline|Refreshing)/ });
+		await freshness.filter({ hasText: /^Updated / }).waitFor();
+		const answered = (r: Response) => r.json() as Promise<unknown>;
+		pg.freeze();
+		try {
+			const started = Date.now();
+			const batch = await signedIn('/trpc/ledger.catalog,alerts.unread?batch=1&input=%7B%7D');
+			expect(Date.now() - started).toBeLessThan((ANSWER_WITHIN_S + 1.5) * 1000);
+			expect(batch.status).toBe(503);
+			expect(batch.headers.get('retry-after')).toBeTruthy();
+			const query = { message: `Quota's database did not answer within ${ANSWER_WITHIN_S} s. Nothing changed: try again in a few seconds.`, data: { domainCode: 'unavailable', httpStatus: 503 } };
+			expect(await answered(batch)).toMatchObject([{ error: { ...query, data: { ...query.data, path: 'ledger.catalog' } } }, { error: { ...query, data: { ...query.data, path: 'alerts.unread' } } }]);
+			const write = await signedIn('/trpc/alerts.markRead', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upTo: 1 }) });
+			expect(write.status).toBe(503);
+			expect(await answered(write)).toMatchObject({
+				error: { message: `Quota's database did not answer within ${ANSWER_WITHIN_S} s. What you asked may still be done: look again in a few seconds before you ask again.`, data: { domainCode: 'unavailable' } }
+			});
+			// The dashboard's refresh: its figures stay, and the line under the title says why they are not new.
+			await page.getByRole('button', { name: 'Refresh' }).click();
+			await freshness.filter({ hasText: `Could not refresh (Quota's database did not answer within ${ANSWER_WITHIN_S} s. Nothing changed: try again in a few seconds.)` }).waitFor({ timeout: 15_000 });
+			await expect(page.getByText('Offline', { exact: false }).count()).resolves.toBe(0);
+			await screen(page, 'dashboard-database-not-answering-phone');
+		} finally {
+			pg.thaw();
+		}
+		await page.getByRole('button', { name: 'Refresh' }).click();
+		await freshness.filter({ hasText: /^Updated / }).waitFor({ timeout: 15_000 });
+		await browser.close();
 	});
 
 	it('answers a failure outside a route handler (the session lookup of a hook) with the refusal shape on /api/, whatever the Accept', async () => {

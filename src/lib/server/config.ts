@@ -55,7 +55,7 @@ const schema = z
 		SIGNUPS_PER_IP_HOUR: z.coerce.number().int().min(1).max(100000).default(10),
 		// Seconds between the schedule's routine checks (see schedule/app-jobs.ts).
 		SCHEDULE_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-		// Seconds a REST call waits for its answer before a 503 (rest/handler.ts answerWithin).
+		// Seconds a REST or tRPC call waits for its answer before a 503 (rest/handler.ts answerWithin, trpc/edge-answer.ts answerCallsWithin).
 		API_ANSWER_WITHIN_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
 	})

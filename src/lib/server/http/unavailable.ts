@@ -6,6 +6,7 @@ import { getDb } from '../db';
 import { errorResponse } from './refusals';
 import { escapeHtml, plainPage, wantsPage } from './plain-page';
 import { answersJson } from './json-paths';
+import { TRPC_PATH, trpcUnavailable } from '../trpc/edge-answer';
 
 /** The outage error of requests that failed on one, by their `locals` (the one object handle, load and handleError share). */
 const failedOnOutage = new WeakMap<object, unknown>();
@@ -54,7 +55,9 @@ export const answerOutage: Handle = async ({ event, resolve }) => {
 		// A later hook failed: a JSON path still answers JSON (SvelteKit would answer a browser's Accept with its HTML page).
 		if (answersJson(event.url.pathname)) return errorResponse(e, event);
 		if (!isDatabaseUnavailable(e)) throw e;
-		return wantsPage(event) ? unavailablePage(event) : errorResponse(e);
+		if (wantsPage(event)) return unavailablePage(event);
+		// The app's calls, each answered as tRPC answers one, so the app says why (not "You are offline").
+		return event.url.pathname.startsWith(TRPC_PATH) ? trpcUnavailable(event.url, e) : errorResponse(e);
 	}
 	if (response.status !== 500 || !failedOnOutage.has(event.locals)) return response;
 	if (wantsPage(event)) return unavailablePage(event);

@@ -1,23 +1,18 @@
 import { json, type Handle } from '@sveltejs/kit';
 import type { AnyRouter } from '@trpc/server';
 import { answers, refusalBody } from '../http/refusals';
+import { callsNamed } from './calls';
 
 /** The method tRPC 10 takes for each kind of procedure (its HTTP_METHOD_PROCEDURE_TYPE_MAP, turned round). */
 const METHOD_OF = { query: 'GET', mutation: 'POST' } as const;
 
 /**
- * The one method the procedures a tRPC URL names take (`/trpc/a.b`, a batch `/trpc/a.b,c.d?batch=1`,
- * split as tRPC splits it), or null when one names no procedure (tRPC's 404 stands) or they take
- * different methods (a batch tRPC answers call by call).
+ * The one method the procedures a tRPC URL names take (callsNamed), or null when one names no procedure
+ * (tRPC's 404 stands) or they take different methods (a batch tRPC answers call by call).
  */
 function methodFor(router: AnyRouter, url: URL, prefix: string): 'GET' | 'POST' | null {
-	const path = url.pathname.slice(prefix.length + 1);
-	let paths: string[];
-	try {
-		paths = url.searchParams.get('batch') ? decodeURIComponent(path).split(',') : [path];
-	} catch {
-		return null;
-	}
+	const paths = callsNamed(url, prefix);
+	if (!paths) return null;
 	const procedures = router._def.procedures as Record<string, { _def: { query?: boolean; mutation?: boolean } } | undefined>;
 	const methods = new Set(
 		paths.map((p) => {
