@@ -348,6 +348,15 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await page.getByRole('button', { name: 'Save role' }).click();
 		await page.getByText(`Role is now E2E testers ${size.name} ${run}.`).waitFor();
 		await screen(page, `admin-user-detail-role-${size.name}`);
+		// Held now: the Roles page says, in the row, what to do before it can be removed, and offers no Remove.
+		await page.goto('/admin/roles');
+		const held = page.getByRole('listitem').filter({ has: page.locator('code', { hasText: new RegExp(`^${role}$`) }) });
+		await held.getByText(`1 user has the role “E2E testers ${size.name} ${run}”: give them another role first.`).waitFor();
+		await expect(held.getByRole('button', { name: /^Remove/ }).count()).resolves.toBe(0);
+		await held.scrollIntoViewIfNeeded();
+		await screen(page, `admin-roles-held-${size.name}`);
+		await page.goBack();
+		await page.getByRole('heading', { level: 1, name: person.name }).waitFor();
 		const statement = page.getByRole('table', { name: 'Statement' });
 		await scrollUntilShown(page, statement); // the records under the bonus form
 		await statement.getByRole('row').filter({ hasText: `E2E pack ${size.name} ${run}` }).waitFor();

@@ -123,15 +123,24 @@ describe('a module’s limits', () => {
 	it('lets a role whose allowance was set to None be removed from the site: its ended rule gives nothing, and its field goes', async () => {
 		await admin.admin.roles.save({ key: 'tester', name: 'Tester', description: 'Tries things', isNew: true });
 		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { tester: 500 }, members: 1000 });
-		// Named as the Roles page lists it, not by its key.
-		expect(await refusal(admin.admin.roles.delete({ key: 'tester' }))).toMatchObject({ domain: 'conflict', message: 'A free allowance is set for the role “Tester”: set it to None on the Limits page first.' });
+		// Named as the Roles page lists it, not by its key; the list says it beside the role, in the same words, before anyone asks.
+		const keptInList = async (key: string) => (await admin.admin.roles.list()).find((r) => r.key === key)!.kept;
+		const allowance = 'A free allowance is set for the role “Tester”: set it to None on the Limits page first.';
+		expect(await refusal(admin.admin.roles.delete({ key: 'tester' }))).toMatchObject({ domain: 'conflict', message: allowance });
+		expect(await keptInList('tester')).toBe(allowance);
 		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { tester: 'none' }, members: 1000 });
+		expect(await keptInList('tester')).toBeNull();
 		// Held by users, it is named too, the count in words.
 		const [one, two] = [await makeUser(db, 'tester'), await makeUser(db, 'tester')];
 		expect(await refusal(admin.admin.roles.delete({ key: 'tester' }))).toMatchObject({ domain: 'conflict', message: '2 users have the role “Tester”: give them another role first.' });
+		expect(await keptInList('tester')).toBe('2 users have the role “Tester”: give them another role first.');
 		await db.orm.update(users).set({ siteRole: 'subscriber' }).where(eq(users.id, two.userId));
 		expect(await refusal(admin.admin.roles.delete({ key: 'tester' }))).toMatchObject({ message: '1 user has the role “Tester”: give them another role first.' });
 		await db.orm.update(users).set({ siteRole: 'subscriber' }).where(eq(users.id, one.userId));
+		expect(await keptInList('tester')).toBeNull();
+		// A built-in role is kept, said so, and refused.
+		expect(await keptInList('subscriber')).toBe('“subscriber” is built in: the site cannot work without it.');
+		expect(await refusal(admin.admin.roles.delete({ key: 'admin' }))).toMatchObject({ domain: 'conflict', message: '“admin” is built in: the site cannot work without it.' });
 		await admin.admin.roles.delete({ key: 'tester' });
 		expect((await admin.admin.limits.list()).roles.map((r) => r.key)).not.toContain('tester');
 	});

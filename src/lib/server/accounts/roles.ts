@@ -20,6 +20,8 @@ export interface SiteRole {
 	description: string;
 	/** Users who hold it now. */
 	users: number;
+	/** Why it cannot be removed, in the removal's refusal's words (built in, held, a free allowance is for it); null: it can be. */
+	kept: string | null;
 }
 
 const roleInput = z
@@ -34,10 +36,22 @@ const roleInput = z
 
 /** The site's roles with how many users hold each, in key order. */
 export async function listSiteRoles(exec: Executor): Promise<SiteRole[]> {
-	const rows = await queryRows<{ key: string; name: string; description: string; users: number }>(exec, sql`
-		select r.key, r.name, r.description, (select count(*) from users u where u.site_role = r.key)::int as users
-		  from site_roles r order by r.key`);
-	return rows.map((r) => ({ ...r, users: Number(r.users) }));
+	const [rows, ruled] = await Promise.all([
+		queryRows<{ key: string; name: string; description: string; users: number }>(exec, sql`
+			select r.key, r.name, r.description, (select count(*) from users u where u.site_role = r.key)::int as users
+			  from site_roles r order by r.key`),
+		rolesWithRules(exec)
+	]);
+	return rows.map((r) => ({ ...r, users: Number(r.users), kept: keptWords({ ...r, users: Number(r.users) }, ruled.includes(r.key)) }));
+}
+
+/** Why role `r` cannot be removed, in words that say what to do first; null when it can be (deleteSiteRole). */
+function keptWords(r: { key: string; name: string; users: number }, allowanceFor: boolean): string | null {
+	if (BUILT_IN_ROLES.includes(r.key)) return `“${r.key}” is built in: the site cannot work without it.`;
+	// Named as the Roles page names it ("Beta testers"), not by its key ("beta").
+	if (r.users > 0) return roleHeldWords(r.users, r.name);
+	if (allowanceFor) return `A free allowance is set for the role “${r.name}”: set it to None on the Limits page first.`;
+	return null;
 }
 
 /** Whether `key` is on the site's list of roles. */
@@ -92,14 +106,12 @@ export const roleHeldWords = (holders: number, name: string) =>
  * role users still hold, or one a free allowance rule is for (change those first).
  */
 export function deleteSiteRole(db: Db, actor: { userId: string; ip: string | null }, key: string): Promise<{ key: string }> {
-	if (BUILT_IN_ROLES.includes(key)) throw new DomainError('conflict', `“${key}” is built in: the site cannot work without it.`);
 	return db.orm.transaction(async (tx) => {
 		const [before] = await tx.select().from(siteRoles).where(eq(siteRoles.key, key)).for('update');
 		if (!before) throw new DomainError('not_found', 'No such role.');
 		const [use] = await queryRows<{ users: number }>(tx, sql`select count(*)::int as users from users where site_role = ${key}`);
-		// Named as the Roles page names it ("Beta testers"), not by its key ("beta").
-		if (Number(use?.users) > 0) throw new DomainError('conflict', roleHeldWords(Number(use!.users), before.name));
-		if ((await allowanceRulesForRole(tx, key)) > 0) throw new DomainError('conflict', `A free allowance is set for the role “${before.name}”: set it to None on the Limits page first.`);
+		const kept = keptWords({ key, name: before.name, users: Number(use?.users ?? 0) }, (await allowanceRulesForRole(tx, key)) > 0);
+		if (kept) throw new DomainError('conflict', kept);
 		await tx.delete(siteRoles).where(eq(siteRoles.key, key));
 		await audit(tx, { action: 'role.deleted', actorUserId: actor.userId, targetType: 'role', targetId: key, ip: actor.ip, before: { name: before.name, description: before.description }, after: null });
 		return { key };
