@@ -8,8 +8,8 @@ import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
 // On Rates, a site admin on a phone: a key's hint gives the whole rule the server keeps (its 64
 // characters too), and a key that breaks it is said under the field before anything is sent; a
 // feature added by mistake can be removed, asked once more first, while nothing has used it; one
-// that was used stays, and the page says how often and to disable it instead. A module likewise:
-// removed while no feature is in it and its allowance was never used, else kept, saying why.
+// that was used stays, and Remove… says at once how often and to disable it instead. A module likewise:
+// removed while no feature is in it and its allowance was never used, else kept, saying why at once.
 let browser: Browser;
 beforeAll(async () => {
 	browser = await launch();
@@ -88,20 +88,20 @@ describe('features and keys on Rates', () => {
 			await expect.poll(() => inView(removed)).toBe(true);
 			await screen(page, 'rates-feature-removed-390');
 
-			// Used (the demo's chats): refused, in words that say how often and what to do instead; it stays.
+			// Used (the demo's chats): said at once, asking nothing, in words that say how often and what to do instead; it stays.
 			await page.getByRole('button', { name: 'Edit Chatbot reply' }).click();
 			const used = page.getByRole('form', { name: 'Edit Chatbot reply' });
 			await used.getByRole('button', { name: 'Remove… Chatbot reply' }).click();
-			await used.getByRole('button', { name: 'Remove Chatbot reply' }).click();
 			const refusal = used.getByRole('alert');
 			await refusal.getByText(/^“Chatbot reply” has been used [\d,]+ times; disable it instead: a disabled feature is refused, and its history and rate stay\.$/).waitFor();
 			await used.getByRole('button', { name: 'Save feature' }).waitFor();
+			await expect(used.getByRole('button', { name: 'Remove Chatbot reply' }).count()).resolves.toBe(0);
 			await refusal.scrollIntoViewIfNeeded();
 			await screen(page, 'rates-feature-remove-refused-390');
 			await expectSound(page);
 			await used.getByRole('button', { name: 'Cancel' }).click();
 			await page.getByRole('button', { name: 'Edit Chatbot reply' }).waitFor();
-			expect(sent.filter((s) => s.includes('remove'))).toHaveLength(2);
+			expect(sent.filter((s) => s.includes('remove'))).toHaveLength(1);
 
 			// A module added by mistake goes the same way; one with features stays, the page saying what to do first.
 			const modules = page.getByRole('form', { name: 'Add to modules' });
@@ -123,12 +123,12 @@ describe('features and keys on Rates', () => {
 			await page.getByRole('button', { name: 'Edit Chatbot', exact: true }).click();
 			const chat = page.getByRole('form', { name: 'Edit Chatbot', exact: true });
 			await chat.getByRole('button', { name: 'Remove… Chatbot' }).click();
-			await chat.getByRole('button', { name: 'Remove Chatbot', exact: true }).click();
 			const kept = chat.getByRole('alert');
 			await kept.getByText(/^“Chatbot” has \d+ features? \(.*“Chatbot reply”.*\): move (it|them) to another module or remove (it|them) first\. A feature that was used stays: disable it instead\.$/).waitFor();
 			await kept.scrollIntoViewIfNeeded();
+			await expect(chat.getByRole('button', { name: 'Remove Chatbot', exact: true }).count()).resolves.toBe(0);
 			await screen(page, 'rates-module-remove-refused-390');
-			expect(sent.filter((s) => s.includes('remove'))).toHaveLength(4);
+			expect(sent.filter((s) => s.includes('remove'))).toHaveLength(2);
 
 			// The removal is in the audit log, with the feature as it was.
 			await page.goto('/admin/audit?action=rates.feature_removed');

@@ -33,6 +33,8 @@ const idem = () => ({ scope: 'feature-removal-test', key: randomUUID() });
 describe(`removing a feature on ${backend}`, () => {
 	it('removes one nothing refers to, audited with the feature as it was; the API no longer knows its key', async () => {
 		await add('chat_replyy', 'Chat replyy');
+		// Asked first (Remove… on Rates): nothing would keep it, so the page asks to confirm.
+		expect(await admin.admin.features.kept({ key: 'chat_replyy' })).toEqual({ kept: null });
 		await admin.admin.features.remove({ key: 'chat_replyy' });
 		expect(await listed('chat_replyy')).toBe(false);
 		expect(await outcome(getFeature(db.orm, 'chat_replyy'))).toBe('unknown_feature');
@@ -53,6 +55,8 @@ describe(`removing a feature on ${backend}`, () => {
 			domain: 'conflict',
 			message: '“Summaries” has been used 12 times; disable it instead: a disabled feature is refused, and its history and rate stay.'
 		});
+		// Asked first, the same words: Remove… says them at once, asking nothing.
+		expect(await admin.admin.features.kept({ key: 'summaries' })).toEqual({ kept: '“Summaries” has been used 12 times; disable it instead: a disabled feature is refused, and its history and rate stay.' });
 		expect(await listed('summaries')).toBe(true);
 		expect(await removals('summaries')).toEqual([]);
 		// Disabled, as the words say: still refused removal (its history stays), and the ledger holds.
@@ -99,6 +103,8 @@ describe(`removing a feature on ${backend}`, () => {
 
 	it('refuses an unknown key, a key that is no key, and anyone but a site admin, changing nothing', async () => {
 		expect(await trpcRefusal(admin.admin.features.remove({ key: 'never_was' }))).toMatchObject({ code: 'NOT_FOUND', domain: 'unknown_feature', message: 'No feature has the key “never_was”: another admin may have removed it.' });
+		expect(await trpcRefusal(admin.admin.features.kept({ key: 'never_was' }))).toMatchObject({ code: 'NOT_FOUND', domain: 'unknown_feature', message: 'No feature has the key “never_was”: another admin may have removed it.' });
+		expect(await trpcRefusal(admin.admin.modules.kept({ key: 'never_was' }))).toMatchObject({ code: 'NOT_FOUND', domain: 'unknown_module' });
 		expect(await trpcRefusal(admin.admin.features.remove({ key: 'x'.repeat(65) }))).toMatchObject({ code: 'BAD_REQUEST' });
 		await add('not_yours', 'Not yours');
 		expect(await trpcRefusal(member.admin.features.remove({ key: 'not_yours' }))).toMatchObject({ code: 'FORBIDDEN' });
@@ -124,6 +130,7 @@ describe(`removing a module on ${backend}`, () => {
 	it('removes one with no feature and an allowance never used, with its limits, audited with the module as it was', async () => {
 		await addModule('imagess', 'Imagess');
 		await setAllowanceRule(db.orm, { module: 'imagess', audience: 'user', limitTokens: 500, period: 'daily' });
+		expect(await admin.admin.modules.kept({ key: 'imagess' })).toEqual({ kept: null });
 		await admin.admin.modules.remove({ key: 'imagess' });
 		expect(await moduleListed('imagess')).toBe(false);
 		expect(await db.orm.select().from(allowanceRules).where(eq(allowanceRules.module, 'imagess'))).toEqual([]);
@@ -141,6 +148,7 @@ describe(`removing a module on ${backend}`, () => {
 			domain: 'conflict',
 			message: '“Voice” has 1 feature (“Voice reply”): move it to another module or remove it first. A feature that was used stays: disable it instead.'
 		});
+		expect(await admin.admin.modules.kept({ key: 'voice' })).toEqual({ kept: '“Voice” has 1 feature (“Voice reply”): move it to another module or remove it first. A feature that was used stays: disable it instead.' });
 		// Its free allowance used, then its feature moved away: the periods of use name its rule, so it stays.
 		await setAllowanceRule(db.orm, { module: 'voice', audience: 'user', limitTokens: 500, period: 'daily' });
 		const u = await makeUser(db);
@@ -152,6 +160,7 @@ describe(`removing a module on ${backend}`, () => {
 			domain: 'conflict',
 			message: '“Voice”\'s free allowance was used (1 period of an account\'s), which its history keeps, so it stays. Its limits on Limits can give no free allowance instead.'
 		});
+		expect((await admin.admin.modules.kept({ key: 'voice' })).kept).toBe('“Voice”\'s free allowance was used (1 period of an account\'s), which its history keeps, so it stays. Its limits on Limits can give no free allowance instead.');
 		expect(await moduleListed('voice')).toBe(true);
 		expect(await db.orm.select().from(allowanceRules).where(eq(allowanceRules.module, 'voice'))).toHaveLength(1);
 		expect(await moduleRemovals('voice')).toEqual([]);

@@ -245,6 +245,12 @@ const matrix: Record<string, Entry> = {
 		await upsertFeature(db.orm, { key: `rm-${w.tag}`, name: 'Matrix mistake', module: (await adminModule(w, db)).key, unit: 'word', tokensPerUnit: 1 });
 		return { key: `rm-${w.tag}` };
 	} },
+	// What a removal would be refused with, asked before it: a site admin's question only.
+	'admin.features.kept': { allow: siteAdmin, input: async (w, db) => {
+		await upsertFeature(db.orm, { key: `kept-${w.tag}`, name: 'Matrix kept', module: (await adminModule(w, db)).key, unit: 'word', tokensPerUnit: 1 });
+		return { key: `kept-${w.tag}` };
+	} },
+	'admin.modules.kept': { allow: siteAdmin, input: async (w, db) => adminModule(w, db) },
 	'admin.modules.upsert': { allow: siteAdmin, input: (w) => ({ key: `m-${w.tag}`, name: 'Matrix module', limitMessage: 'Limit reached.' }) },
 	// A module with no feature and an allowance never used: a site admin removes it, anyone else is refused.
 	'admin.modules.remove': { allow: siteAdmin, input: async (w, db) => {

@@ -16,6 +16,24 @@ describe('a settings form’s save', () => {
 		expect(s.message).toEqual({ kind: 'ok', text: 'Saved 7.' });
 	});
 
+	it('asks before a removal is confirmed: one that would go may be asked; one that would be refused says why at once', async () => {
+		const s = new Saving();
+		s.message = { kind: 'ok', text: 'Saved.' };
+		let answer!: (words: string | null) => void;
+		const asked = s.confirmable(() => new Promise((r) => (answer = r)));
+		expect([s.busy, s.message]).toEqual([true, null]);
+		// A second press while it asks asks nothing.
+		await expect(s.confirmable(() => Promise.reject(new Error('asked twice')))).resolves.toBe(false);
+		answer(null);
+		await expect(asked).resolves.toBe(true);
+		expect([s.busy, s.message]).toEqual([false, null]);
+		const kept = '“Chat” has been used 3 times; disable it instead.';
+		await expect(s.confirmable(async () => kept)).resolves.toBe(false);
+		expect(s.message).toEqual({ kind: 'empty', text: kept });
+		await expect(s.confirmable(() => Promise.reject(new Error('No feature has the key “x”.')))).resolves.toBe(false);
+		expect(s.message).toEqual({ kind: 'empty', text: 'No feature has the key “x”.' });
+	});
+
 	it('shows why a save failed, or why the form cannot be sent yet', async () => {
 		const s = new Saving();
 		await expect(s.run(() => Promise.reject(new Error('Unknown module.')), () => 'no')).resolves.toBeUndefined();

@@ -20,6 +20,27 @@ export class Saving {
 		this.message = { kind: 'empty', text };
 	}
 
+	/**
+	 * Asks `kept` (what a removal would be refused with, in its words, or null: it would go) before the
+	 * removal is confirmed: true when it may be asked; else the words are said as the refusal would be, and
+	 * nothing is asked or sent. A question that fails is said so too. Ignored while a save runs.
+	 */
+	async confirmable(kept: () => Promise<string | null>): Promise<boolean> {
+		if (this.busy) return false;
+		this.busy = true;
+		[this.message, this.slips] = [null, []];
+		try {
+			const words = await kept();
+			if (words) this.refuse(words);
+			return words === null;
+		} catch (e) {
+			this.refuse(errorMessage(e));
+			return false;
+		} finally {
+			this.busy = false;
+		}
+	}
+
 	/** Says why the field `id` cannot be saved, under it, and moves the focus there; nothing is sent. */
 	refuseField(id: string, text: string) {
 		this.refuseFields([[id, text]]);

@@ -108,6 +108,21 @@ export function inUseWords(name: string, refs: FeatureReferences): string {
 	return `“${name}” ${how}; disable it instead: a disabled feature is refused, and its history and rate stay.`;
 }
 
+const featureGone = (key: string) => new DomainError('unknown_feature', `No feature has the key “${key}”: another admin may have removed it.`);
+const isUsed = (refs: FeatureReferences) => refs.used > 0 || refs.usageDays > 0 || refs.holds > 0 || refs.refused > 0;
+
+/**
+ * Why feature `key` would stay if removed now (inUseWords), or null when its removal would go through:
+ * asked when Remove… is pressed, so a used feature says so at once instead of asking to confirm first.
+ * The removal checks again (removeFeature). Errors: unknown_feature.
+ */
+export async function featureKept(exec: Executor, key: string): Promise<string | null> {
+	const f = await findFeature(exec, key);
+	if (!f) throw featureGone(key);
+	const refs = await featureReferences(exec, key);
+	return isUsed(refs) ? inUseWords(f.name, refs) : null;
+}
+
 /**
  * Removes feature `key` when nothing names it (FeatureReferences all 0: one added by mistake),
  * answering it as it was. Named by anything, it stays: `conflict` with inUseWords (`details`: the
@@ -118,9 +133,9 @@ export function inUseWords(name: string, refs: FeatureReferences): string {
 export async function removeFeature(exec: Executor, key: string) {
 	await exec.execute(sql`select quota_feature_removal_lock(${key})`);
 	const [f] = await exec.select().from(features).where(eq(features.key, key)).for('update');
-	if (!f) throw new DomainError('unknown_feature', `No feature has the key “${key}”: another admin may have removed it.`);
+	if (!f) throw featureGone(key);
 	const refs = await featureReferences(exec, key);
-	if (refs.used || refs.usageDays || refs.holds || refs.refused) throw new DomainError('conflict', inUseWords(f.name, refs), { ...refs });
+	if (isUsed(refs)) throw new DomainError('conflict', inUseWords(f.name, refs), { ...refs });
 	await exec.delete(features).where(eq(features.key, key));
 	return { ...f, tokensPerUnit: Number(f.tokensPerUnit) };
 }
@@ -153,6 +168,19 @@ function moduleKeptWords(name: string, refs: ModuleReferences): string {
 	return `“${name}”'s free allowance was used (${counted(refs.windows, 'period')} of an account's), which its history keeps, so it stays. Its limits on Limits can give no free allowance instead.`;
 }
 
+const moduleGone = (key: string) => new DomainError('unknown_module', `No module has the key “${key}”: another admin may have removed it.`);
+
+/**
+ * Why module `key` would stay if removed now (moduleKeptWords), or null when its removal would go
+ * through: asked when Remove… is pressed, as featureKept. Errors: unknown_module.
+ */
+export async function moduleKept(exec: Executor, key: string): Promise<string | null> {
+	const m = await findModule(exec, key);
+	if (!m) throw moduleGone(key);
+	const refs = await moduleReferences(exec, key);
+	return refs.features.length || refs.windows ? moduleKeptWords(m.name, refs) : null;
+}
+
 /**
  * Removes module `key` when nothing names it (ModuleReferences empty: one added by mistake), with its
  * allowance rules, which no account ever used; answers the module as it was. The row is locked, so a
@@ -161,7 +189,7 @@ function moduleKeptWords(name: string, refs: ModuleReferences): string {
  */
 export async function removeModule(exec: Executor, key: string) {
 	const [m] = await exec.select().from(modules).where(eq(modules.key, key)).for('update');
-	if (!m) throw new DomainError('unknown_module', `No module has the key “${key}”: another admin may have removed it.`);
+	if (!m) throw moduleGone(key);
 	const refs = await moduleReferences(exec, key);
 	if (refs.features.length || refs.windows) throw new DomainError('conflict', moduleKeptWords(m.name, refs), { ...refs });
 	await exec.delete(allowanceRules).where(eq(allowanceRules.module, key));

@@ -4,7 +4,7 @@ import { router } from '../../init';
 import { siteAdminProcedure, noInput } from '../../procedures';
 import { removeFeature, removeModule, saveFeature, saveModel, saveModule } from '../../../admin';
 import { keyLookup } from '../../../fields';
-import { listFeatures, listModels, listModules } from '../../../ledger';
+import { featureKept, listFeatures, listModels, listModules, moduleKept } from '../../../ledger';
 import { actor, key, name, tokens } from './shared';
 
 const featureInput = z.strictObject({
@@ -26,6 +26,8 @@ export const ratesRoutes = {
 		list: siteAdminProcedure.input(noInput).query(({ ctx }) => listFeatures(ctx.db.orm)),
 		/** Creates (`create` true: a key that is taken is `conflict`) or changes (`create` false: a key not there is `not_found`, never made) a feature (rate, unit, fixed-cost breakdown, enabled); audited with before and after. */
 		upsert: siteAdminProcedure.input(featureInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...f } }) => saveFeature(ctx.db, actor(ctx), f, create)),
+		/** Why the feature would stay if removed now (`kept`: the removal's refusal's words; null: it would go), asked as Remove… is pressed. */
+		kept: siteAdminProcedure.input(z.strictObject({ key: keyLookup })).query(async ({ ctx, input }) => ({ kept: await featureKept(ctx.db.orm, input.key) })),
 		/** Removes a feature nothing refers to (no operation, hold or day of use), audited; one in use is `conflict`, saying to disable it instead. */
 		remove: siteAdminProcedure.input(z.strictObject({ key: keyLookup })).mutation(({ ctx, input }) => removeFeature(ctx.db, actor(ctx), input.key))
 	}),
@@ -33,6 +35,8 @@ export const ratesRoutes = {
 	modules: router({
 		list: siteAdminProcedure.input(noInput).query(({ ctx }) => listModules(ctx.db.orm)),
 		upsert: siteAdminProcedure.input(moduleInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...m } }) => saveModule(ctx.db, actor(ctx), m, create)),
+		/** Why the module would stay if removed now (`kept`, as the features'), asked as Remove… is pressed. */
+		kept: siteAdminProcedure.input(z.strictObject({ key: keyLookup })).query(async ({ ctx, input }) => ({ kept: await moduleKept(ctx.db.orm, input.key) })),
 		/** Removes a module with no feature and an allowance never used, with its limits, audited; one in use is `conflict`, saying why. */
 		remove: siteAdminProcedure.input(z.strictObject({ key: keyLookup })).mutation(({ ctx, input }) => removeModule(ctx.db, actor(ctx), input.key))
 	}),
