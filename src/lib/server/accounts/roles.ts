@@ -42,7 +42,10 @@ export async function listSiteRoles(exec: Executor): Promise<SiteRole[]> {
 			  from site_roles r order by r.key`),
 		rolesWithRules(exec)
 	]);
-	return rows.map((r) => ({ ...r, users: Number(r.users), kept: keptWords({ ...r, users: Number(r.users) }, ruled.includes(r.key)) }));
+	return rows.map((row) => {
+		const r = { ...row, users: Number(row.users) };
+		return { ...r, kept: keptWords(r, ruled.includes(r.key)) };
+	});
 }
 
 /** Why role `r` cannot be removed, in words that say what to do first; null when it can be (deleteSiteRole). */
