@@ -15,6 +15,7 @@ import { createContext } from '$lib/server/trpc/init';
 import { trpcResponseMeta } from '$lib/server/trpc/response-meta';
 import { trpcMethods } from '$lib/server/trpc/methods';
 import { answerCallsWithin } from '$lib/server/trpc/edge-answer';
+import { TRPC_URL } from '$lib/trpc-path';
 import { config, configWarnings, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
 import { firstAdminHint } from '$lib/server/accounts';
@@ -39,7 +40,7 @@ try {
 }
 applyLogLevel(config().LOG_LEVEL);
 
-const trpc = createTRPCHandle({ router: appRouter, createContext, responseMeta: trpcResponseMeta });
+const trpc = createTRPCHandle({ router: appRouter, url: TRPC_URL, createContext, responseMeta: trpcResponseMeta });
 
 /** Writes a signed-in page's first queries into its HTML (they are prerendered with it). */
 const firstQueries: Handle = ({ event, resolve }) =>

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { createTRPCProxyClient, httpLink, TRPCClientError } from '@trpc/client';
+import type { AppRouter } from '../../src/lib/server/trpc/router';
+import { errorMessage, isNetworkError } from '../../src/lib/client/errors';
 import { baseURL } from './browser';
 
 // The build's files (prerendered pages, the client's scripts, icons and manifest) are only read. A
 // POST or PUT to /dashboard answered the page itself with 200, as if something had been done
 // (adapter-node's static server ignores the method, sveltejs/kit#3294; patches/ mends it).
 // A tRPC procedure asked with the wrong method is 405 with Allow too, not tRPC 10's 404 "No
-// "mutation"-procedure on path", which says it does not exist (trpc/methods.ts).
+// "mutation"-procedure on path", which says it does not exist (trpc/methods.ts), answered as tRPC
+// answers a call, as every refusal a hook gives the app's calls is (http/edge-refusal.ts).
 
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -80,7 +84,9 @@ describe('tRPC procedures asked with a method they do not take', () => {
 		for (const [method, path] of [['POST', '/trpc/system.health'], ['PUT', '/trpc/system.health'], ['POST', '/trpc/system.health,referrals.panel?batch=1']]) {
 			const answer = await ask(method!, path!);
 			expect({ method, path, status: answer.status, allow: answer.allow }).toEqual({ method, path, status: 405, allow: 'GET' });
-			expect(JSON.parse(answer.body)).toEqual({ error: 'method_not_allowed', message: `${method} is not allowed here: this is a query, asked with GET.` });
+			const message = `${method} is not allowed here: this is a query, asked with GET.`;
+			const call = (procedure: string) => ({ error: expect.objectContaining({ message, data: expect.objectContaining({ code: 'METHOD_NOT_SUPPORTED', httpStatus: 405, path: procedure, domainCode: 'method_not_allowed' }) }) });
+			expect(JSON.parse(answer.body)).toEqual(path!.includes('batch') ? [call('system.health'), call('referrals.panel')] : call('system.health'));
 		}
 		expect((await ask('GET', '/trpc/system.health')).status).toBe(200);
 	});
@@ -88,7 +94,7 @@ describe('tRPC procedures asked with a method they do not take', () => {
 	it('answers a mutation sent by GET 405 with Allow: POST, before it runs: signed out, POST is refused for who asks', async () => {
 		const answer = await ask('GET', '/trpc/me.signOutEverywhere');
 		expect({ status: answer.status, allow: answer.allow }).toEqual({ status: 405, allow: 'POST' });
-		expect(JSON.parse(answer.body).error).toBe('method_not_allowed');
+		expect(JSON.parse(answer.body).error.data.domainCode).toBe('method_not_allowed');
 		expect((await ask('POST', '/trpc/me.signOutEverywhere')).status).toBe(401);
 	});
 
@@ -109,3 +115,37 @@ describe('tRPC procedures asked with a method they do not take', () => {
 		for (const method of ['GET', 'POST']) expect((await ask(method, '/trpc/no.such.procedure')).status).toBe(404);
 	});
 });
+
+/** tRPC's own client, as the app's pages use it, whose every request `alter` changes first (its method, a header). */
+const clientAltered = (alter: (init: RequestInit) => RequestInit) =>
+	createTRPCProxyClient<AppRouter>({ links: [httpLink({ url: `${baseURL()}/trpc`, fetch: (input, init) => fetch(input, alter({ ...init, headers: { ...(init?.headers as Record<string, string>), origin: baseURL() } })) })] });
+
+describe('the app’s calls refused before any procedure runs', () => {
+	it('are each read by tRPC’s client as the server’s words and code, not as a failed network: the wrong method, a body not JSON, another site', async () => {
+		const refused = async (alter: (init: RequestInit) => RequestInit, call: (c: ReturnType<typeof clientAltered>) => Promise<unknown>) => {
+			const e = await call(clientAltered(alter)).then(() => null, (e: unknown) => e);
+			expect(e).toBeInstanceOf(TRPCClientError);
+			const error = e as TRPCClientError<AppRouter>;
+			return { offline: isNetworkError(e), words: errorMessage(e), status: error.data?.httpStatus, code: (error.data as { domainCode?: string } | undefined)?.domainCode };
+		};
+		expect(await refused((init) => ({ ...init, method: 'POST', body: '{}', headers: { ...(init.headers as object), 'content-type': 'application/json' } }), (c) => c.system.health.query())).toEqual({
+			offline: false,
+			words: 'POST is not allowed here: this is a query, asked with GET.',
+			status: 405,
+			code: 'method_not_allowed'
+		});
+		expect(await refused((init) => ({ ...init, headers: { ...(init.headers as object), 'content-type': 'text/plain' } }), (c) => c.me.signOutEverywhere.mutate())).toEqual({
+			offline: false,
+			words: 'Send a JSON body with Content-Type: application/json.',
+			status: 415,
+			code: 'unsupported_media_type'
+		});
+		expect(await refused((init) => ({ ...init, headers: { ...(init.headers as object), 'sec-fetch-site': 'cross-site' } }), (c) => c.me.signOutEverywhere.mutate())).toEqual({
+			offline: false,
+			words: 'This request came from another site, so it was refused. Open the page on this site and try again.',
+			status: 403,
+			code: 'forbidden'
+		});
+	});
+});
+

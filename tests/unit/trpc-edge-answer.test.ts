@@ -6,7 +6,8 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { createTRPCProxyClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
 import { DatabaseUnreachableError, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../../src/lib/server/db/outage';
 import { config } from '../../src/lib/server/config';
-import { answerCallsWithin, trpcUnavailable } from '../../src/lib/server/trpc/edge-answer';
+import { answerCallsWithin, trpcRefusal } from '../../src/lib/server/trpc/edge-answer';
+import { toHttpError } from '../../src/lib/server/http/refusals';
 import { errorMessage, isNetworkError } from '../../src/lib/client/errors';
 import type { AppRouter } from '../../src/lib/server/trpc/router';
 
@@ -25,7 +26,7 @@ describe('a tRPC request no procedure answered', () => {
 	it("is each call of a batch answered 503 with Retry-After, in tRPC's shape, which the client reads as the server's words", async () => {
 		const sent: Response[] = [];
 		const app = clientAnswered((url) => {
-			sent.push(trpcUnavailable(url, new DatabaseUnreachableError()));
+			sent.push(trpcRefusal(url, toHttpError(new DatabaseUnreachableError(), 'a test')));
 			return sent.at(-1)!.clone();
 		});
 		const [a, b] = await Promise.all([failureOf(app.ledger.catalog.query()), failureOf(app.alerts.unread.query())]);
@@ -38,7 +39,7 @@ describe('a tRPC request no procedure answered', () => {
 		]);
 		for (const f of [a, b]) expect(f).toMatchObject({ offline: false, words: UNAVAILABLE_MESSAGE, error: { data: { domainCode: 'unavailable' } } });
 		// One call alone (the outbox's plain fetch, a client without batching) gets one object.
-		const one = await failureOf(clientAnswered((url) => trpcUnavailable(url, new DatabaseUnreachableError()), false).alerts.markRead.mutate({ upTo: 1 }));
+		const one = await failureOf(clientAnswered((url) => trpcRefusal(url, toHttpError(new DatabaseUnreachableError(), 'a test')), false).alerts.markRead.mutate({ upTo: 1 }));
 		expect(one).toMatchObject({ offline: false, words: UNAVAILABLE_MESSAGE, error: { data: { path: 'alerts.markRead', httpStatus: 503 } } });
 	});
 

@@ -1,6 +1,7 @@
 import { createTRPCClient, type TRPCClientInit } from 'trpc-sveltekit';
 import type { AppRouter } from '$lib/server/trpc/router';
 import { hasSignedInMark } from '$lib/signed-in';
+import { TRPC_URL } from '$lib/trpc-path';
 import { SignedOut } from './errors';
 import { timedFetch } from './timed-fetch';
 
@@ -19,7 +20,7 @@ const sessionFetch: typeof fetch = (input, init) => (navigator.onLine && !hasSig
 export function trpc(init?: TRPCClientInit) {
 	const isBrowser = typeof window !== 'undefined';
 	if (isBrowser && browserClient) return browserClient;
-	const client = createTRPCClient<AppRouter>({ init: init ?? (isBrowser ? { url: location, fetch: sessionFetch } : undefined) });
+	const client = createTRPCClient<AppRouter>({ url: TRPC_URL, init: init ?? (isBrowser ? { url: location, fetch: sessionFetch } : undefined) });
 	if (isBrowser) browserClient = client;
 	return client;
 }

@@ -10,7 +10,7 @@ export const RETRY_AFTER_SECONDS = 2;
 export const UNAVAILABLE_MESSAGE = 'Quota cannot reach its database at the moment. Try again in a few seconds.';
 
 /** postgres.js's own connection errors (its src/errors.js `connection(...)`), and ours. */
-const DRIVER_CODES = new Set(['CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'DATABASE_UNREACHABLE', 'DATABASE_NOT_ANSWERING']);
+const DRIVER_CODES = new Set(['CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'DATABASE_UNREACHABLE']);
 
 /** Thrown without asking the database while it is known to be unreachable (`Db.reachable()`). */
 export class DatabaseUnreachableError extends Error {
@@ -18,18 +18,6 @@ export class DatabaseUnreachableError extends Error {
 	readonly code = 'DATABASE_UNREACHABLE';
 	constructor() {
 		super('The database is unreachable.');
-	}
-}
-
-/**
- * What a request was answered for when the database did not answer its work within `seconds` (the
- * edge's deadline, API_ANSWER_WITHIN_SECONDS): the work goes on, and may still take effect.
- */
-export class DatabaseNotAnswering extends Error {
-	override name = 'DatabaseNotAnswering';
-	readonly code = 'DATABASE_NOT_ANSWERING';
-	constructor(readonly seconds: number) {
-		super(`The database did not answer within ${seconds} s.`);
 	}
 }
 

@@ -6,10 +6,11 @@ import { assertStorable, assertStorableHeaders } from '../storable';
 import { firstIssueForPeople } from '../input-words';
 import { identifyRequest } from './identify';
 import { nonJsonBody, rejectsNonJson } from './json-only';
-import { errorResponse } from './refusals';
+import { edgeRefusal } from './edge-refusal';
 import { answerUnrepresentableMethods } from './methods';
 import { jsonApiAnswer } from './json-answers';
 import { answersJson, REST_PATH } from './json-paths';
+import { isTrpcPath } from '../../trpc-path';
 import { privateWhenSettingCookies } from './cookie-cache';
 
 answerUnrepresentableMethods();
@@ -24,7 +25,7 @@ function assertStorableRequest(event: RequestEvent): void {
 	const path = event.url.pathname;
 	if (path.startsWith(REST_PATH)) return;
 	assertStorable(event.params);
-	if (!path.startsWith('/trpc')) for (const [name, value] of event.url.searchParams) assertStorable({ [name]: value });
+	if (!isTrpcPath(path)) for (const [name, value] of event.url.searchParams) assertStorable({ [name]: value });
 	assertStorableHeaders(event.request.headers);
 }
 
@@ -33,14 +34,12 @@ export const authenticate: Handle = async ({ event, resolve }) => {
 	// Prerendering (at build time) renders the app shell for nobody, without a database.
 	if (building) return resolve(event);
 	const api = answersJson(event.url.pathname);
-	if (rejectsNonJson(event.request, event.url.pathname)) {
-		return errorResponse(nonJsonBody());
-	}
+	if (rejectsNonJson(event.request, event.url.pathname)) return edgeRefusal(event, nonJsonBody());
 	try {
 		assertStorableRequest(event);
 	} catch (e) {
 		if (!(e instanceof ZodError)) throw e;
-		if (api) return errorResponse(e);
+		if (api || isTrpcPath(event.url.pathname)) return edgeRefusal(event, e);
 		// The field named, in words ("Tab cannot hold …"): the issue's own message is a rule with no subject.
 		error(400, firstIssueForPeople(e));
 	}

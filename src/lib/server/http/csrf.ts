@@ -1,7 +1,7 @@
 import { json, text, type Handle } from '@sveltejs/kit';
 import { config } from '../config';
 import { DomainError } from '../errors';
-import { errorResponse } from './refusals';
+import { edgeRefusal } from './edge-refusal';
 
 /** Routes that never act on a session cookie: REST v1 takes a bearer key, Paddle signs its webhooks. */
 const notCookieAuthenticated = ['/api/v1/', '/api/webhooks/'];
@@ -47,5 +47,5 @@ export const refuseCrossSite: Handle = ({ event, resolve }) => {
 	}
 	const type = request.headers.get('content-type') ?? '';
 	if (/^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)/i.test(type)) return text(message, { status: 403 });
-	return errorResponse(new DomainError('forbidden', message));
+	return edgeRefusal(event, new DomainError('forbidden', message));
 };

@@ -7,6 +7,7 @@ import type { AppRouter } from '../trpc/router';
 import { everyPage, pageQueries, type PageQuery } from '../../page-queries';
 import { isUuid } from '../../uuid';
 import { SIGNED_IN_MARK } from '../../signed-in';
+import { TRPC_URL } from '../../trpc-path';
 
 /** The other signed-in pages: their first queries are every page's alone (who is signed in, their settings). */
 const OTHER_PAGES = new Set([
@@ -59,7 +60,7 @@ async function batchUrl(queries: PageQuery[]): Promise<string> {
 	const client = createTRPCUntypedClient<AppRouter>({
 		links: [
 			httpBatchLink({
-				url: '/trpc',
+				url: TRPC_URL,
 				fetch: async (url) => {
 					urls.push(String(url));
 					throw new Captured();

@@ -1,5 +1,6 @@
 import { HttpError } from './refusals';
 import { REST_PATH } from './json-paths';
+import { isTrpcPath } from '../../trpc-path';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
@@ -26,7 +27,7 @@ export function sendsNonJson(request: Request): boolean {
  * a caller with a bad key learns that (401), and nothing about what it sent.
  */
 export const rejectsNonJson = (request: Request, path: string): boolean =>
-	(path.startsWith('/trpc') || (path.startsWith('/api/') && !path.startsWith(REST_PATH))) && sendsNonJson(request);
+	(isTrpcPath(path) || (path.startsWith('/api/') && !path.startsWith(REST_PATH))) && sendsNonJson(request);
 
 /** The refusal of a body that is not JSON. */
 export const nonJsonBody = (): HttpError => new HttpError('unsupported_media_type', 'Send a JSON body with Content-Type: application/json.');

@@ -1,9 +1,10 @@
 import type { RequestEvent } from '@sveltejs/kit';
+import { isTrpcPath } from '../../trpc-path';
 import { answersJson } from './json-paths';
 
 /** Whether the caller reads HTML (a page navigation), not JSON (REST, tRPC, form actions, `__data.json`). */
 export function wantsPage(event: RequestEvent): boolean {
-	if (answersJson(event.url.pathname) || event.url.pathname.startsWith('/trpc') || event.isDataRequest) return false;
+	if (answersJson(event.url.pathname) || isTrpcPath(event.url.pathname) || event.isDataRequest) return false;
 	if (event.request.headers.has('x-sveltekit-action')) return false;
 	return (event.request.headers.get('accept') ?? '').includes('text/html');
 }

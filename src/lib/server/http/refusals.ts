@@ -20,7 +20,7 @@ export type EdgeCode =
 interface DomainAnswer {
 	/** The HTTP status of REST, the simulator's endpoints and every other JSON endpoint. */
 	status: number;
-	/** tRPC's code (tRPC 10 has none for 402, 502 or 503). */
+	/** tRPC's code (tRPC 10 has none for 402, 415, 502 or 503: the answer's own status says them). */
 	trpc: TRPC_ERROR_CODE_KEY;
 	/** A form action's status, where it differs from `status`. */
 	form?: number;
@@ -31,7 +31,7 @@ interface DomainAnswer {
  * error formatter, form actions, the Paddle simulator's endpoints, the first hook's refusals).
  * The body is always `{"error": code, "message", "details"?}` (`refusalBody`).
  */
-export const answers: { [C in ErrorCode]: DomainAnswer } & { [C in EdgeCode]: { status: number } } = {
+export const answers: { [C in ErrorCode | EdgeCode]: DomainAnswer } = {
 	insufficient_tokens: { status: 402, trpc: 'PRECONDITION_FAILED' },
 	allowance_exhausted: { status: 402, trpc: 'PRECONDITION_FAILED' },
 	cap_reached: { status: 402, trpc: 'PRECONDITION_FAILED' },
@@ -57,14 +57,15 @@ export const answers: { [C in ErrorCode]: DomainAnswer } & { [C in EdgeCode]: { 
 	// The buyer's bank refused an off-session charge (an auto top-up); the buyer must act, a retry will not help.
 	payment_declined: { status: 402, trpc: 'PRECONDITION_FAILED' },
 	payments_not_configured: { status: 503, trpc: 'PRECONDITION_FAILED' },
-	invalid_json: { status: 400 },
-	payload_too_large: { status: 413 },
-	unsupported_media_type: { status: 415 },
-	method_not_allowed: { status: 405 },
-	not_implemented: { status: 501 },
-	idempotency_key_missing: { status: 400 },
-	unavailable: { status: 503 },
-	internal_error: { status: 500 }
+	// The edge's own: tRPC's code where a hook answers a tRPC call itself (trpc/edge-answer.ts trpcRefusal).
+	invalid_json: { status: 400, trpc: 'PARSE_ERROR' },
+	payload_too_large: { status: 413, trpc: 'PAYLOAD_TOO_LARGE' },
+	unsupported_media_type: { status: 415, trpc: 'BAD_REQUEST' },
+	method_not_allowed: { status: 405, trpc: 'METHOD_NOT_SUPPORTED' },
+	not_implemented: { status: 501, trpc: 'NOT_IMPLEMENTED' },
+	idempotency_key_missing: { status: 400, trpc: 'BAD_REQUEST' },
+	unavailable: { status: 503, trpc: 'INTERNAL_SERVER_ERROR' },
+	internal_error: { status: 500, trpc: 'INTERNAL_SERVER_ERROR' }
 };
 
 /** A refusal the edge gives itself (no domain function ran); its status comes from `answers`. */

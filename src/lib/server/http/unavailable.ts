@@ -6,7 +6,8 @@ import { getDb } from '../db';
 import { errorResponse } from './refusals';
 import { escapeHtml, plainPage, wantsPage } from './plain-page';
 import { answersJson } from './json-paths';
-import { TRPC_PATH, trpcUnavailable } from '../trpc/edge-answer';
+import { edgeRefusal } from './edge-refusal';
+import { isTrpcPath } from '../../trpc-path';
 
 /** The outage error of requests that failed on one, by their `locals` (the one object handle, load and handleError share). */
 const failedOnOutage = new WeakMap<object, unknown>();
@@ -42,7 +43,7 @@ function unavailablePage(event: RequestEvent): Response {
  * browsers — never a `500`. While the database is known to be unreachable, requests are answered
  * so at once (a request would otherwise queue for a connection).
  * Errors thrown by later handles (the session lookup) are answered
- * here, and on a JSON path (`answersJson`) any error of theirs, as `errorResponse` answers it; errors inside loads, actions and endpoints reach `handleOutage` first, which marks the
+ * here, and on a JSON path (`answersJson`) or a tRPC call any error of theirs, as `edgeRefusal` answers it; errors inside loads, actions and endpoints reach `handleOutage` first, which marks the
  * request, and their `500` becomes a `503` (for form actions and `__data.json` the body, which
  * SvelteKit's client reads, is kept).
  */
@@ -52,12 +53,12 @@ export const answerOutage: Handle = async ({ event, resolve }) => {
 		if (refusableAtOnce(event) && !(await getDb()).reachable()) throw new DatabaseUnreachableError();
 		response = await resolve(event);
 	} catch (e) {
-		// A later hook failed: a JSON path still answers JSON (SvelteKit would answer a browser's Accept with its HTML page).
-		if (answersJson(event.url.pathname)) return errorResponse(e, event);
+		// A later hook failed: a JSON path still answers JSON (SvelteKit would answer a browser's Accept
+		// with its HTML page), and the app's calls each as tRPC answers one, so the app says why (not "You are offline").
+		if (answersJson(event.url.pathname) || isTrpcPath(event.url.pathname)) return edgeRefusal(event, e);
 		if (!isDatabaseUnavailable(e)) throw e;
 		if (wantsPage(event)) return unavailablePage(event);
-		// The app's calls, each answered as tRPC answers one, so the app says why (not "You are offline").
-		return event.url.pathname.startsWith(TRPC_PATH) ? trpcUnavailable(event.url, e) : errorResponse(e);
+		return errorResponse(e);
 	}
 	if (response.status !== 500 || !failedOnOutage.has(event.locals)) return response;
 	if (wantsPage(event)) return unavailablePage(event);

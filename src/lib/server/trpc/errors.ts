@@ -5,7 +5,7 @@ import { databaseRefusal, DomainError, InputRefusal, sqlState } from '../errors'
 import { logFailure } from '../log';
 import { refusalCodes } from '../ledger';
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/outage';
-import { answers } from '../http/refusals';
+import { answers, HttpError } from '../http/refusals';
 import { firstIssueForPeople, flatIssuesForPeople } from '../input-words';
 
 /** Invalid input as an `Error` worded for the person using the app: zod 4's ZodError is none, and tRPC keeps only Errors as causes. */
@@ -30,6 +30,8 @@ export function toTRPCError(error: unknown, what = 'procedure'): TRPCError {
 	if (error instanceof DomainError) {
 		return new TRPCError({ code: answers[error.code].trpc, message: error.forPeople, cause: error });
 	}
+	// A hook's own refusal of a tRPC call (trpc/edge-answer.ts trpcRefusal): its words are already the person's.
+	if (error instanceof HttpError) return new TRPCError({ code: answers[error.code].trpc, message: error.message, cause: error });
 	if (error instanceof ZodError) return toTRPCError(new InvalidInput(error), what);
 	if (error instanceof InvalidInput) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
 	// Answered 503 with Retry-After by the handle's responseMeta (http/unavailable.ts); tRPC 10 has no such code.
@@ -58,7 +60,7 @@ export function formatError({ shape, error }: { shape: DefaultErrorShape; error:
 		data: {
 			...shape.data,
 			stack: undefined,
-			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : isDatabaseUnavailable(cause) ? 'unavailable' : null,
+			domainCode: cause instanceof DomainError || cause instanceof HttpError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : isDatabaseUnavailable(cause) ? 'unavailable' : null,
 			fieldErrors: cause instanceof InvalidInput || cause instanceof InputRefusal ? flatIssuesForPeople(cause.zod).fieldErrors : domainFieldErrors(cause),
 			// A refusal's figures, so a page words it in the reader's locale (src/lib/refusal-message.ts).
 			refusal: cause instanceof DomainError && refusalCodes.has(cause.code) && cause.details ? cause.details : null

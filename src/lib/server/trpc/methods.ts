@@ -1,7 +1,9 @@
-import { json, type Handle } from '@sveltejs/kit';
+import type { Handle } from '@sveltejs/kit';
 import type { AnyRouter } from '@trpc/server';
-import { answers, refusalBody } from '../http/refusals';
+import { HttpError } from '../http/refusals';
+import { isTrpcPath } from '../../trpc-path';
 import { callsNamed } from './calls';
+import { trpcRefusal } from './edge-answer';
 
 /** The method tRPC 10 takes for each kind of procedure (its HTTP_METHOD_PROCEDURE_TYPE_MAP, turned round). */
 const METHOD_OF = { query: 'GET', mutation: 'POST' } as const;
@@ -10,8 +12,8 @@ const METHOD_OF = { query: 'GET', mutation: 'POST' } as const;
  * The one method the procedures a tRPC URL names take (callsNamed), or null when one names no procedure
  * (tRPC's 404 stands) or they take different methods (a batch tRPC answers call by call).
  */
-function methodFor(router: AnyRouter, url: URL, prefix: string): 'GET' | 'POST' | null {
-	const paths = callsNamed(url, prefix);
+function methodFor(router: AnyRouter, url: URL): 'GET' | 'POST' | null {
+	const paths = callsNamed(url);
 	if (!paths) return null;
 	const procedures = router._def.procedures as Record<string, { _def: { query?: boolean; mutation?: boolean } } | undefined>;
 	const methods = new Set(
@@ -31,16 +33,13 @@ function methodFor(router: AnyRouter, url: URL, prefix: string): 'GET' | 'POST' 
  * does not exist, and another method `405` without `Allow`. Answered before tRPC reads the request:
  * nothing runs for it.
  */
-export function trpcMethods(router: AnyRouter, prefix = '/trpc'): Handle {
+export function trpcMethods(router: AnyRouter): Handle {
 	return ({ event, resolve }) => {
-		if (!event.url.pathname.startsWith(`${prefix}/`)) return resolve(event);
-		const allowed = methodFor(router, event.url, prefix);
+		if (!isTrpcPath(event.url.pathname)) return resolve(event);
+		const allowed = methodFor(router, event.url);
 		const method = event.request.method;
 		if (!allowed || method === allowed) return resolve(event);
 		const kind = allowed === METHOD_OF.query ? 'a query' : 'a mutation';
-		return json(refusalBody('method_not_allowed', `${method} is not allowed here: this is ${kind}, asked with ${allowed}.`), {
-			status: answers.method_not_allowed.status,
-			headers: { allow: allowed, 'cache-control': 'no-store' }
-		});
+		return trpcRefusal(event.url, new HttpError('method_not_allowed', `${method} is not allowed here: this is ${kind}, asked with ${allowed}.`, undefined, { allow: allowed }));
 	};
 }
