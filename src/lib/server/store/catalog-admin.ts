@@ -103,12 +103,13 @@ async function referencesByProduct(exec: Executor, id?: string): Promise<Map<str
 }
 
 /**
- * Why each package that cannot be deleted stays (keptWords), by package id; a package named by nothing
- * is not in it. For the console's list, so Delete says so at once; the delete still checks (deletable).
+ * Why a package cannot be deleted (keptWords), or null for one named by nothing: read once for the
+ * whole catalog (side by side with the catalog's own read), then asked of each package. For the
+ * console's list, so Delete says so at once; the delete still checks (deletable).
  */
-export async function keptProducts(exec: Executor, catalog: Pick<Product, 'id' | 'name' | 'active'>[]): Promise<Map<string, string>> {
+export async function keptProducts(exec: Executor): Promise<(p: Pick<Product, 'id' | 'name' | 'active'>) => string | null> {
 	const refs = await referencesByProduct(exec);
-	return new Map(catalog.flatMap((p) => (refs.has(p.id) ? [[p.id, keptWords(p, refs.get(p.id)!)] as const] : [])));
+	return (p) => (refs.has(p.id) ? keptWords(p, refs.get(p.id)!) : null);
 }
 
 /** Why package `p` named by `refs` stays, in words: what names it, and that off sale is the way. */

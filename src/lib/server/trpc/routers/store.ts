@@ -100,9 +100,8 @@ export const storeRouter = router({
 		 * they can) and why it cannot be deleted (`kept`: what names it, keptWords; null: nothing does).
 		 */
 		products: siteAdminProcedure.input(noInput).query(async ({ ctx }) => {
-			const [provider, catalog] = await Promise.all([paymentProvider(), listProducts(ctx.db.orm, { activeOnly: false })]);
-			const kept = await keptProducts(ctx.db.orm, catalog);
-			return catalog.map((p) => ({ ...listed(p, provider), kept: kept.get(p.id) ?? null }));
+			const [provider, catalog, kept] = await Promise.all([paymentProvider(), listProducts(ctx.db.orm, { activeOnly: false }), keptProducts(ctx.db.orm)]);
+			return catalog.map((p) => ({ ...listed(p, provider), kept: kept(p) }));
 		}),
 		/**
 		 * "Add package": its Paddle price is made when the price id of the live environment is left empty, a typed
