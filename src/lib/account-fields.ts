@@ -3,9 +3,11 @@
 // (lib/client/auth-slips.ts) read this one file, so a form says before sending what the server
 // would refuse, in the same words. The server stays the judge (its email check is stricter).
 
+import { longerThan } from './text-length';
+
 /** Longest email address (RFC 5321's path limit). */
 export const MAX_EMAIL = 254;
-/** Longest display name of a user, team or account, in characters as a person sees them (`characters`). */
+/** Longest display name of a user, team or account, in characters as a person sees them (lib/text-length.ts). */
 export const MAX_NAME = 100;
 export const MIN_PASSWORD = 10;
 export const MAX_PASSWORD = 256;
@@ -45,22 +47,8 @@ export function emailProblem(email: string): string | null {
 	return null;
 }
 
-/**
- * `text`'s characters as a person sees them (grapheme clusters): "👩‍💻", "🇫🇷" and "é" written as e
- * plus an accent are one each, where `length` counts 5, 4 and 2 UTF-16 units.
- */
-export function characters(text: string): string[] {
-	return Array.from(new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text), (s) => s.segment);
-}
-
-/**
- * Whether a name (trimmed) is longer than MAX_NAME characters: the one rule of the forms and the
- * server. A text of more than 16 UTF-16 units a character allowed is too long whatever it shows (one
- * character piled with accents), and is not segmented.
- */
-export function nameTooLong(name: string): boolean {
-	return name.length > MAX_NAME && (name.length > MAX_NAME * 16 || characters(name).length > MAX_NAME);
-}
+/** Whether a name (trimmed) is longer than MAX_NAME characters as a person counts them (lib/text-length.ts): the one rule of the forms and the server. */
+export const nameTooLong = (name: string): boolean => longerThan(name, MAX_NAME);
 
 /** What is wrong with a name as typed, or null; `missing`: what an empty one is told (a person's name unless said). */
 export function nameProblem(name: string, missing: string = ACCOUNT_WORDS.nameMissing): string | null {

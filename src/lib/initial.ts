@@ -1,7 +1,7 @@
 /**
  * A name's first character as a person sees it (its first grapheme cluster: "👩‍💻" and "🇫🇷" whole, not
  * their first part), after any spaces, upper-cased: the avatar's letter; '' for no name. Its own file,
- * imported by the signed-in layout alone: the forms' `characters` (account-fields.ts) loads with them,
+ * imported by the signed-in layout alone: the forms' `characters` (text-length.ts) loads with them,
  * not at start.
  */
 export function initialOf(name: string): string {

@@ -1,6 +1,7 @@
 // The longest text a list's search or filter box takes (the console's Users search, the audit log's
-// Who and Account): the server's schemas refuse longer, and the boxes' maxlength and their slip for a
-// longer value a URL brought (lib/client/admin/room-left.ts) read the same number.
+// Who and Account), in characters as a person counts them (lib/text-length.ts): the server's schemas
+// refuse longer, and the boxes' own limit and their slip for a longer value a URL brought
+// (lib/client/admin/room-left.ts) read the same number.
 
 export const SEARCH_MAX = 200;
 

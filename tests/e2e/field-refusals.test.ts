@@ -31,6 +31,13 @@ async function expectRefusalUnder(field: Locator, text: RegExp, form: Locator, {
 
 const admin = 'admin@quota.test';
 
+/** `text` put in `field` past the field's own limit, as a browser without the page's script or an old one could: the server's refusal is then the one said. */
+const fillPastLimit = (field: Locator, text: string) =>
+	field.evaluate((e: HTMLInputElement, t) => {
+		e.value = t;
+		e.dispatchEvent(new Event('input', { bubbles: true }));
+	}, text);
+
 for (const size of sizes) {
 	describe(`refusals under their fields on a ${size.name}`, () => {
 		let page: Page;
@@ -49,8 +56,7 @@ for (const size of sizes) {
 			await form.getByRole('button', { name: 'Create key' }).click();
 			await expectRefusalUnder(name, /^Name the key after the app that uses it, like Chatbot\.$/, form);
 			// Past the field's own length limit (a pasted name, an old browser): the server's refusal comes back under the field too.
-			await name.evaluate((e) => e.removeAttribute('maxlength'));
-			await name.fill('x'.repeat(81));
+			await fillPastLimit(name, 'x'.repeat(81));
 			await form.getByRole('button', { name: 'Create key' }).click();
 			await expectRefusalUnder(name, /Keep the name under 80 characters\.$/, form);
 			await screen(page, `field-refusal-key-name-${size.name}`);
@@ -181,6 +187,31 @@ for (const size of sizes) {
 			await item.getByText('Revoked', { exact: true }).waitFor();
 		});
 
+		it('an API key’s name of 80 flags: each one character, as a person counts them, the 81st not taken, and the key made with that name', async () => {
+			await page.goto('/admin/keys');
+			const form = page.getByRole('form', { name: 'Create a site key' });
+			const name = form.getByLabel('Name', { exact: true });
+			const room = form.locator('[id="key-name-room"]');
+			// 64 flags are 256 UTF-16 units: a maxlength of 80 stopped at 20 of them, and said the room left in units.
+			await name.fill('🇫🇷'.repeat(64));
+			await expect.poll(() => room.textContent()).toBe('16 characters left');
+			// Pasted past the end, and typed on: what fits is taken, where it goes, and no more.
+			await name.fill(`${'🇫🇷'.repeat(78)}👩‍💻👩‍💻👩‍💻`);
+			await name.pressSequentially('é');
+			const keyName = `${'🇫🇷'.repeat(78)}👩‍💻👩‍💻`;
+			await expect(name.inputValue()).resolves.toBe(keyName);
+			await expect.poll(() => room.textContent()).toBe('No room left: 80 characters at most');
+			await form.getByRole('button', { name: 'Create key' }).click();
+			const shown = page.getByRole('region', { name: `New key “${keyName}”` });
+			await shown.waitFor();
+			await screen(page, `room-left-key-name-flags-${size.name}`);
+			await shown.getByRole('button', { name: 'Done' }).click();
+			const item = page.getByRole('listitem').filter({ hasText: keyName });
+			await item.getByRole('button', { name: /^Revoke…/ }).click();
+			await item.getByRole('button', { name: `Revoke ${keyName}` }).click();
+			await item.getByText('Revoked', { exact: true }).waitFor();
+		});
+
 		it('a module’s member limit left empty: refused under it, unlimited only when chosen, and saved so', async () => {
 			await page.goto('/admin/limits');
 			const card = page.getByRole('region', { name: 'AI Forms' });
@@ -256,8 +287,7 @@ for (const size of sizes) {
 			const form = page.getByRole('form', { name: /^Adjust the balance of Leo Martin/ });
 			await form.getByLabel(/^General balance/).fill('+1');
 			const reason = form.getByLabel(/^Reason/);
-			await reason.evaluate((e) => e.removeAttribute('maxlength'));
-			await reason.fill('x'.repeat(501));
+			await fillPastLimit(reason, 'x'.repeat(501));
 			await form.getByRole('button', { name: 'Save' }).click();
 			await expectRefusalUnder(reason, /500/, form);
 			await form.getByRole('button', { name: 'Cancel' }).click();
@@ -271,8 +301,7 @@ for (const size of sizes) {
 			await form.locator('#pkg-price').fill('5');
 			await form.locator('#grant-tokens-0').fill('1000');
 			const description = form.getByLabel('Description', { exact: true });
-			await description.evaluate((e) => e.removeAttribute('maxlength'));
-			await description.fill('x'.repeat(401));
+			await fillPastLimit(description, 'x'.repeat(401));
 			await form.getByRole('button', { name: /^(Add|Save)/ }).click();
 			await expectRefusalUnder(description, /400/, form);
 			await screen(page, `field-refusal-package-description-${size.name}`);

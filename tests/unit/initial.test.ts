@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialOf } from '../../src/lib/initial';
-import { characters } from '../../src/lib/account-fields';
+import { characters } from '../../src/lib/text-length';
 
 // The avatar's letter and a name's length count what a person sees, not UTF-16 units or code points.
 describe('characters as a person sees them', () => {

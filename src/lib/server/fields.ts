@@ -3,6 +3,7 @@ import { MAX_IDEMPOTENCY_KEY, MAX_TOKENS, MAX_UNITS } from './ledger';
 import { CATALOG_KEY, CATALOG_KEY_RULE, MAX_CATALOG_KEY } from '../catalog-key';
 import { idSlip, textSlip } from '../visible-text';
 import { isDay } from '../day-text';
+import { longerThan } from '../text-length';
 
 // The request fields REST v1 and tRPC share, each limit defined once: what the OpenAPI document
 // says, what validation enforces and what the domain accepts come from these.
@@ -22,6 +23,20 @@ export const visibleId = <T extends z.ZodString>(schema: T): T => schema.superRe
  * from reordering what is around it, but "\u202eevil" inside it still reads "live".
  */
 export const readableText = <T extends z.ZodString>(schema: T): T => schema.superRefine(refuseBy(textSlip)) as T;
+
+/**
+ * `schema` (text people write: a name, a note, a description) at most `max` characters as a person
+ * counts them (lib/text-length.ts: an emoji or a flag is one), where zod's `max` counts UTF-16 units
+ * and refused 41 emoji as over 80; the console's room-left notes count the same way. Too long is zod's
+ * `too_big` issue, said as input-words says it ("Name must be text of at most 80 characters.") unless
+ * `message` says it. The OpenAPI document says `maxLength: max`.
+ */
+export const atMostCharacters = <T extends z.ZodString>(schema: T, max: number, message?: string): T =>
+	schema
+		.check((ctx) => {
+			if (longerThan(ctx.value, max)) ctx.issues.push({ code: 'too_big', origin: 'string', maximum: max, inclusive: true, input: ctx.value, ...(message ? { message } : {}) });
+		})
+		.meta({ maxLength: max }) as T;
 
 /**
  * `readableText`'s rule for every string in a JSON value (a spend's `metadata`: shown to people as

@@ -73,10 +73,11 @@ interface TextSchema {
 	maxLength?: number | null;
 }
 
-/** "text of 1 to 64 characters", from the schema's own lengths. */
+/** "text of 1 to 64 characters", from the schema's own lengths (a length in characters: its `maxLength` meta, fields.ts atMostCharacters). */
 function textRule(schema: TextSchema | undefined, iss: Issue): string {
 	const min = schema?.minLength ?? (iss.code === 'too_small' ? Number(iss.minimum) : null);
-	const max = schema?.maxLength ?? (iss.code === 'too_big' ? Number(iss.maximum) : null);
+	const inCharacters = schema && z.globalRegistry.get(schema as z.ZodType)?.maxLength;
+	const max = schema?.maxLength ?? (typeof inCharacters === 'number' ? inCharacters : null) ?? (iss.code === 'too_big' ? Number(iss.maximum) : null);
 	if (min && max) return min === max ? `text of exactly ${plural(min, 'character')}` : `text of ${count(min)} to ${plural(max, 'character')}`;
 	if (min) return min === 1 ? 'text that is not empty' : `text of at least ${plural(min, 'character')}`;
 	if (max) return `text of at most ${plural(max, 'character')}`;

@@ -4,6 +4,7 @@ import type { Inputs, Outputs } from '../api-types';
 import { maxPriceMinor, MIN_PRICE_CENTS, PACKAGE_ID, PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_PRICE_ID, PADDLE_PRICE_ID_RULE, priceRule } from '$lib/price-range';
 import { minorDigits, money } from '$lib/money';
 import { MAX_TOKENS } from '$lib/token-range';
+import { characterCount, longerThan } from '$lib/text-length';
 
 export type Product = Outputs['store']['admin']['products'][number];
 export type ProductInput = Inputs['store']['admin']['createProduct'];
@@ -134,7 +135,7 @@ export type DraftProblems = Partial<Record<DraftField, string>>;
 export function toInput(d: ProductDraft, sort: number): { input: ProductInput } | { problems: DraftProblems } {
 	const problems: DraftProblems = {};
 	const name = d.name.trim();
-	if (name.length < 2 || name.length > 80) problems['pkg-name'] = PACKAGE_NAME_RULE;
+	if (characterCount(name) < 2 || longerThan(name, 80)) problems['pkg-name'] = PACKAGE_NAME_RULE;
 	if (!PACKAGE_ID.test(d.id.trim())) problems['pkg-id'] = PACKAGE_ID_RULE;
 	const maxQuantity = d.kind === 'subscription' ? 1 : Number(d.maxQuantity);
 	if (!Number.isInteger(maxQuantity) || maxQuantity < 1 || maxQuantity > 1000) problems['pkg-max'] = 'A buyer may take 1 to 1,000 at once.';

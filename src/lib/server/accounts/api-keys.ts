@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { readableText } from '../fields';
+import { atMostCharacters, readableText } from '../fields';
 import type { Db, Executor } from '../db';
 import { apiKeys, users } from '../db/schema';
 import { DomainError, parseInput } from '../errors';
@@ -21,7 +21,7 @@ const scopesSchema = z
 const accountScopesSchema = scopesSchema.refine((s) => !s.some((x) => SITE_ONLY_SCOPES.includes(x)), {
 	message: `An account key may ${SCOPE_WORDS.read} or ${SCOPE_WORDS.consume}; only a site key may ${SCOPE_WORDS.grant} or ${SCOPE_WORDS.webhooks}.`
 });
-const keyNameSchema = readableText(z.string().trim().min(1, 'Name the key after the app that uses it.').max(80, 'Keep the name under 80 characters.'));
+const keyNameSchema = readableText(atMostCharacters(z.string().trim().min(1, 'Name the key after the app that uses it.'), 80, 'Keep the name under 80 characters.'));
 
 /** `qk_` + 43 base64url characters (256 random bits). Seeded keys may be shorter but not under 20. */
 const KEY_FORMAT = /^qk_[A-Za-z0-9_-]{20,128}$/;

@@ -1,6 +1,6 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { readableText } from '../fields';
+import { atMostCharacters, readableText } from '../fields';
 import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
 import { siteRoles } from '../db/schema';
@@ -27,8 +27,8 @@ export interface SiteRole {
 const roleInput = z
 	.object({
 		key: siteRoleSchema,
-		name: readableText(z.string().trim().min(1, 'Name the role.').max(60, 'Keep the name under 60 characters.')),
-		description: readableText(z.string().trim().max(300, 'Keep the description under 300 characters.')).default(''),
+		name: readableText(atMostCharacters(z.string().trim().min(1, 'Name the role.'), 60, 'Keep the name under 60 characters.')),
+		description: readableText(atMostCharacters(z.string().trim(), 300, 'Keep the description under 300 characters.')).default(''),
 		/** Adding (a key already on the list is refused instead of renaming that role), or editing (a key no longer on it is refused instead of adding it back). */
 		isNew: z.boolean()
 	})

@@ -10,7 +10,8 @@ import { hashPassword } from './passwords';
 import { isSiteRole } from './roles';
 import { SIGN_UP_ROLE } from '../../roles';
 import { emailSchema, externalUserIdSchema, MAX_NAME, nameSchema, passwordSchema, siteRoleSchema } from './validation';
-import { characters, nameTooLong } from '../../account-fields';
+import { nameTooLong } from '../../account-fields';
+import { characters } from '../../text-length';
 
 export interface NewUser {
 	email: string | null;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_IDEMPOTENCY_KEY } from '../ledger';
 import { externalUserIdSchema, guestIdSchema } from '../accounts';
-import { cursor, idempotencyKey, keyLookup, MAX_PAGE, readableText, readableValues, tokens, units as unitsField, visibleId } from '../fields';
+import { atMostCharacters, cursor, idempotencyKey, keyLookup, MAX_PAGE, readableText, readableValues, tokens, units as unitsField, visibleId } from '../fields';
 import { SAID_FIRST } from '../input-words';
 import { KEY_SCOPES, SCOPE_WORDS } from '../../key-scopes';
 import { counted } from '../../counted';
@@ -139,7 +139,7 @@ export const grantBody = oneTarget(
 				.refine((at) => Date.parse(at) > Date.now(), { message: 'expires_at must be in the future.' })
 				.nullish()
 				.meta({ description: 'When the granted tokens expire; must be in the future. Null or absent: never.' }),
-			note: readableText(z.string().max(500)).nullish()
+			note: readableText(atMostCharacters(z.string(), 500)).nullish()
 		})
 		.superRefine((g, ctx) => {
 			if (g.unlimited === true && g.tokens !== undefined) {

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { readableText } from '../fields';
+import { atMostCharacters, readableText } from '../fields';
 import type { Database, Executor } from '../db';
 import { audit, creditTo, type SetupActor } from '../accounts/audit';
 import { products } from '../db/schema';
@@ -24,8 +24,8 @@ const grantList = <G extends z.ZodType>(item: G) => z.array(item).min(1).max(20)
 const productObject = z.object({
 	id: z.string().regex(PACKAGE_ID, 'lowercase letters, digits and dashes'),
 	kind: z.enum(['pack', 'model_pack', 'bundle', 'subscription']),
-	name: readableText(z.string().trim().min(2).max(80)),
-	description: readableText(z.string().trim().max(400)).default(''),
+	name: readableText(atMostCharacters(z.string().trim().min(2), 80)),
+	description: readableText(atMostCharacters(z.string().trim(), 400)).default(''),
 	grants: grantList(z.object(grant)),
 	priceCents: z.number().int().min(MIN_PRICE_CENTS, 'must be more than 0: tokens given away are a bonus, not a package'),
 	currency: z.string().refine(isPaddleCurrency, CURRENCY_RULE).default('USD'),

@@ -2,7 +2,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import { readableText } from '../fields';
+import { atMostCharacters, readableText } from '../fields';
 import type { Db, Executor } from '../db';
 import { webhookEndpoints } from '../db/schema';
 import { DomainError, parseInput } from '../errors';
@@ -50,7 +50,7 @@ const endpointFields = {
 		.regex(URL_PATTERN, 'must be an http:// or https:// URL with a host name or IPv4 address')
 		.refine(hostNameFits, 'must have a host name of at most 253 characters, each part between dots at most 63')
 		.meta({ description: `Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS), not on a port HTTP clients never connect to (the Fetch standard's blocked ports, such as 25 or 6000). ${HOST_NAME_RULE}` }),
-	description: readableText(z.string().trim().max(200)),
+	description: readableText(atMostCharacters(z.string().trim(), 200)),
 	event_types: z.array(z.enum(domainEventTypes)).min(1).max(domainEventTypes.length)
 };
 /** What an admin or the site key may set; `url` is http(s), ≤ 2,000 characters; at least one event type. */

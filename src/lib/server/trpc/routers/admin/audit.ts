@@ -4,6 +4,7 @@ import { router } from '../../init';
 import { siteAdminProcedure, noInput } from '../../procedures';
 import { auditActions, listAudit } from '../../../admin';
 import { cursor } from './shared';
+import { atMostCharacters } from '../../../fields';
 import { ACTION_MAX, SEARCH_MAX } from '../../../../search-text';
 
 export const auditRoutes = {
@@ -16,9 +17,9 @@ export const auditRoutes = {
 		list: siteAdminProcedure
 			.input(
 				z.strictObject({
-					who: z.string().max(SEARCH_MAX).nullish(),
+					who: atMostCharacters(z.string(), SEARCH_MAX).nullish(),
 					action: z.string().max(ACTION_MAX).nullish(),
-					account: z.string().max(SEARCH_MAX).nullish(),
+					account: atMostCharacters(z.string(), SEARCH_MAX).nullish(),
 					from: z.iso.date().nullish(),
 					to: z.iso.date().nullish(),
 					cursor: cursor.nullish()

@@ -1,6 +1,6 @@
 // The Limits page (/admin/limits): modules' free allowances, the site's time zone, week start and spend order.
 import { z } from 'zod';
-import { readableText } from '../../../fields';
+import { atMostCharacters, readableText } from '../../../fields';
 import { router } from '../../init';
 import { siteAdminProcedure, noInput } from '../../procedures';
 import { saveLimits, saveRollover, saveSiteSettings, setAllowance } from '../../../admin';
@@ -37,7 +37,7 @@ const moduleLimitsInput = z.strictObject({
 	members: limitChoice,
 	roles: z.record(z.string().trim().min(1).max(60), limitChoice).refine((r) => Object.keys(r).length <= 50, 'At most 50 roles.'),
 	period,
-	limitMessage: readableText(z.string().trim().min(1, 'Write the limit message.').max(500)),
+	limitMessage: readableText(atMostCharacters(z.string().trim().min(1, 'Write the limit message.'), 500)),
 	onExhausted: z.enum(['message', 'inactive'])
 });
 

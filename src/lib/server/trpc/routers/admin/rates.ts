@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { router } from '../../init';
 import { siteAdminProcedure, noInput } from '../../procedures';
 import { removeFeature, removeModule, saveFeature, saveModel, saveModule } from '../../../admin';
-import { keyLookup } from '../../../fields';
+import { atMostCharacters, keyLookup, readableText } from '../../../fields';
 import { featureKept, listFeatures, listModels, listModules, moduleKept } from '../../../ledger';
 import { actor, key, name, tokens } from './shared';
 
@@ -17,9 +17,9 @@ const featureInput = z.strictObject({
 	enabled: z.boolean().default(true)
 });
 
-const moduleInput = z.strictObject({ key, name, limitMessage: z.string().trim().min(1).max(500), onExhausted: z.enum(['message', 'inactive']).default('message') });
+const moduleInput = z.strictObject({ key, name, limitMessage: readableText(atMostCharacters(z.string().trim().min(1), 500)), onExhausted: z.enum(['message', 'inactive']).default('message') });
 
-const modelInput = z.strictObject({ key, name, engine: z.string().trim().min(1).max(60) });
+const modelInput = z.strictObject({ key, name, engine: readableText(atMostCharacters(z.string().trim().min(1), 60)) });
 
 export const ratesRoutes = {
 	features: router({

@@ -1,6 +1,6 @@
 // What the admin console's routers share: the actor of an audited change and the common fields.
 import { z } from 'zod';
-import { catalogKey, readableText } from '../../../fields';
+import { atMostCharacters, catalogKey, readableText } from '../../../fields';
 import type { Context } from '../../init';
 import type { Auth } from '../../../accounts';
 import type { AdminActor } from '../../../admin';
@@ -11,7 +11,7 @@ export type AdminContext = Context & { auth: Auth };
 export const actor = (ctx: AdminContext): AdminActor => ({ userId: ctx.auth.user.id, ip: ctx.ip });
 
 export const key = catalogKey;
-export const name = readableText(z.string().trim().min(1).max(120));
+export const name = readableText(atMostCharacters(z.string().trim().min(1), 120));
 export const tokens = z.number().int().min(0).max(MAX_TOKENS);
 /** A keyset page cursor made by the list it goes back to. */
 export const cursor = z.string().max(400);

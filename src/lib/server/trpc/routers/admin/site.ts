@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { router, type Context } from '../../init';
 import { siteAdminProcedure, noInput } from '../../procedures';
-import { catalogKey, readableText, siteDay } from '../../../fields';
+import { atMostCharacters, catalogKey, readableText, siteDay } from '../../../fields';
 import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../../accounts';
 import { applyCampaign, campaignFigures, campaignReach, changeCampaignExpiry, endCampaign, listCampaigns, listPaymentEvents, siteDayExpiry, startCampaign, type AdminActor } from '../../../admin';
 import { catalogPreview, catalogProviders, deleteProduct, listed, paymentProvider, productRequest, reorderProducts, savingsPreview, setProductActive } from '../../../store';
@@ -29,7 +29,7 @@ const campaignFields = {
 	model: catalogKey.nullish(),
 	/** The day (YYYY-MM-DD) of the site's calendar at whose end it expires; none: never. */
 	expiresOn: siteDay.nullish(),
-	note: readableText(z.string().trim().min(1, 'Add a note.').max(500)),
+	note: readableText(atMostCharacters(z.string().trim().min(1, 'Add a note.'), 500)),
 	/** false: its notices go to the members' alerts in the app only, not by e-mail. Default true. */
 	byEmail: z.boolean().optional(),
 	key: z.string().min(8).max(100)
@@ -91,7 +91,7 @@ export const adminSiteRoutes = {
 				z.strictObject({
 					outcome: z.enum(PAYMENT_FILTERS).nullish(),
 					account: z.string().max(100).refine(isUuid, { error: (i) => accountIdWords(String(i.input)) }).nullish(),
-					search: z.string().max(SEARCH_MAX).nullish(),
+					search: atMostCharacters(z.string(), SEARCH_MAX).nullish(),
 					cursor: z.string().max(400).nullish()
 				})
 			)
@@ -102,7 +102,7 @@ export const adminSiteRoutes = {
 		/** The site's roles with how many users hold each. */
 		list: siteAdminProcedure.input(noInput).query(({ ctx }) => listSiteRoles(ctx.db.orm)),
 		save: siteAdminProcedure
-			.input(z.strictObject({ key: roleKey, name: readableText(z.string().max(60)), description: readableText(z.string().max(300)).optional(), isNew: z.boolean() }))
+			.input(z.strictObject({ key: roleKey, name: readableText(atMostCharacters(z.string(), 60)), description: readableText(atMostCharacters(z.string(), 300)).optional(), isNew: z.boolean() }))
 			.mutation(({ ctx, input }) => saveSiteRole(ctx.db, actor(ctx), input)),
 		delete: siteAdminProcedure.input(z.strictObject({ key: roleKey })).mutation(({ ctx, input }) => deleteSiteRole(ctx.db, actor(ctx), input.key))
 	})

@@ -1,6 +1,6 @@
 // The Users and User detail pages (/admin/users, /admin/users/[id]): accounts, balances, bonuses, roles, caps.
 import { z } from 'zod';
-import { pageLimit, readableText, siteDay, visibleId } from '../../../fields';
+import { atMostCharacters, pageLimit, readableText, siteDay, visibleId } from '../../../fields';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
 import { accountDetail, accountUses, adjustAccountBalance, endLotNow, grantBonus, grantUnlimited, listAccounts, setAccountCap, setUserDisabled, siteDayExpiry } from '../../../admin';
@@ -29,7 +29,7 @@ export const usersRoutes = {
 		list: siteAdminProcedure
 			.input(
 				z.strictObject({
-					search: z.string().max(SEARCH_MAX).nullish(),
+					search: atMostCharacters(z.string(), SEARCH_MAX).nullish(),
 					sort: z.enum(['name', 'balance', 'used', 'lastActive', 'joined']).default('name'),
 					dir: z.enum(['asc', 'desc']).default('asc'),
 					cursor: cursor.nullish()
@@ -54,7 +54,7 @@ export const usersRoutes = {
 					model: key.nullish(),
 					/** The day (YYYY-MM-DD) of the site's calendar at whose end it expires; none: never. */
 					expiresOn: siteDay.nullish(),
-					note: readableText(z.string().trim().min(1, 'Add a note.').max(500)),
+					note: readableText(atMostCharacters(z.string().trim().min(1, 'Add a note.'), 500)),
 					key: visibleId(z.string().min(8).max(100))
 				})
 			)
@@ -68,7 +68,7 @@ export const usersRoutes = {
 					model: key.nullish(),
 					/** The day (YYYY-MM-DD) of the site's calendar at whose end it expires; none: never. */
 					expiresOn: siteDay.nullish(),
-					note: readableText(z.string().trim().min(1, 'Add a note.').max(500)),
+					note: readableText(atMostCharacters(z.string().trim().min(1, 'Add a note.'), 500)),
 					key: visibleId(z.string().min(8).max(100))
 				})
 			)
@@ -97,7 +97,7 @@ export const usersRoutes = {
 					mode: z.enum(['set', 'delta']),
 					// A delta is ±MAX_TOKENS; a set is 0 or more, its change from the balance within ±MAX_TOKENS: the ledger checks both.
 					tokens: z.number().int().min(-MAX_TOKENS).max(Number.MAX_SAFE_INTEGER),
-					reason: readableText(z.string().trim().min(1, 'cannot be empty: say why the balance changes.').max(500)),
+					reason: readableText(atMostCharacters(z.string().trim().min(1, 'cannot be empty: say why the balance changes.'), 500)),
 					key: visibleId(z.string().min(8).max(100))
 				})
 			)
