@@ -68,7 +68,7 @@ describe('features and keys on Rates', () => {
 			await key.fill(`mistake_${stamp}`);
 			await editor.getByLabel('Name', { exact: true }).fill(name);
 			await editor.getByRole('button', { name: 'Add feature' }).click();
-			await page.getByText(`“mistake_${stamp}” saved.`, { exact: false }).waitFor();
+			await page.getByText(`“${name}” added. Recorded in the audit log; the playground and the API charge its rate from now on.`).waitFor();
 
 			// Removed: asked once more first, then gone from the list, said above it.
 			await page.getByRole('button', { name: `Edit ${name}` }).click();

@@ -413,7 +413,8 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await expectSound(page);
 		try {
 			await editor.getByRole('button', { name: 'Save feature' }).click();
-			await page.getByText('“search_prices” saved.').waitFor();
+			// Named as the page names it, not by its key; a new rate said as one.
+			await page.getByText('“Search prices” saved. Recorded in the audit log; the playground and the API charge the new rate from now on.').waitFor();
 			await page.getByRole('row', { name: /Search prices/ }).getByText(`${Number(rate)} per operation`).waitFor();
 
 			const member = await openAs(leo.email, size);
@@ -430,7 +431,7 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 			await page.goto('/admin/rates');
 			const back = await setRate(page, 'Search prices', '10');
 			await back.getByRole('button', { name: 'Save feature' }).click();
-			await page.getByText('“search_prices” saved.').waitFor();
+			await page.getByText('“Search prices” saved.').waitFor();
 		}
 	}, 120_000); // two browsers and two saves: slow on a busy machine
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noCostWords, parseRate, previewCost, unitsIn } from '../../src/lib/client/admin/rates';
+import { featureSavedWords, noCostWords, parseRate, previewCost, unitsIn } from '../../src/lib/client/admin/rates';
 
 describe('the rate preview', () => {
 	it('counts words and characters of a sample as a person does', () => {
@@ -23,5 +23,24 @@ describe('the rate preview', () => {
 		expect(noCostWords('-1')).toMatch(/^No cost to show until/);
 		expect(noCostWords('')).toBe('—');
 		expect(noCostWords('2.5')).toBe('—');
+	});
+});
+
+describe('what the Rates page says once a feature is saved', () => {
+	const chatbot = { name: 'Chatbot reply', unit: 'word', tokensPerUnit: 1.5, enabled: true, breakdown: null };
+	it('names the feature by its name, and speaks of a new rate only when the charge changed', () => {
+		expect(featureSavedWords(chatbot, { ...chatbot, name: 'Chatbot reply 2 ' }, true)).toBe('“Chatbot reply 2” saved. Recorded in the audit log.');
+		expect(featureSavedWords(chatbot, { ...chatbot, tokensPerUnit: 2 }, true)).toBe('“Chatbot reply” saved. Recorded in the audit log; the playground and the API charge the new rate from now on.');
+		expect(featureSavedWords(chatbot, { ...chatbot, unit: 'character' }, true)).toMatch(/charge the new rate from now on\.$/);
+		const composite = { ...chatbot, unit: 'operation', tokensPerUnit: 10, breakdown: [{ label: 'Draft', tokens: 10 }] };
+		expect(featureSavedWords(composite, { ...composite, breakdown: [{ label: 'Draft', tokens: 4 }, { label: 'Check', tokens: 6 }] }, true)).toMatch(/charge the new rate from now on\.$/);
+	});
+	it('says what the API does once a feature is disabled or enabled again, and nothing changed when nothing did', () => {
+		expect(featureSavedWords(chatbot, { ...chatbot, enabled: false }, true)).toBe('“Chatbot reply” saved. Recorded in the audit log; the API refuses it from now on.');
+		expect(featureSavedWords({ ...chatbot, enabled: false }, { ...chatbot, tokensPerUnit: 2 }, true)).toBe(
+			'“Chatbot reply” saved. Recorded in the audit log; the playground and the API charge the new rate from now on, and the API takes it again.'
+		);
+		expect(featureSavedWords(chatbot, chatbot, false)).toBe('Nothing changed: “Chatbot reply” is as it was.');
+		expect(featureSavedWords(null, chatbot, true)).toBe('“Chatbot reply” added. Recorded in the audit log; the playground and the API charge its rate from now on.');
 	});
 });

@@ -39,3 +39,31 @@ export function previewCost(units: number, rateText: string): number | null {
 	if (!r.ok || !Number.isSafeInteger(units) || units < 0) return null;
 	return costOf(units, r.value);
 }
+
+/** A feature's charge as the Rates form saves it: what the playground and the API go by. */
+export interface FeatureCharge {
+	name: string;
+	unit: string;
+	tokensPerUnit: number;
+	enabled: boolean;
+	breakdown: { label: string; tokens: number }[] | null;
+}
+
+/**
+ * What the Rates page says once a feature is saved, naming it by its name (its key is the API's): a
+ * new rate is said only when the rate, unit or breakdown changed, and a feature disabled or enabled
+ * again says what the API does now. `before`: the feature as it was, null for a new one; `changed`:
+ * the server's answer (false: the save found it as it was).
+ */
+export function featureSavedWords(before: FeatureCharge | null, after: FeatureCharge, changed: boolean): string {
+	const name = `“${after.name.trim()}”`;
+	if (!changed) return `Nothing changed: ${name} is as it was.`;
+	if (!before) return `${name} added. Recorded in the audit log; the playground and the API charge its rate from now on.`;
+	const parts = (b: FeatureCharge['breakdown']) => JSON.stringify(b ?? []);
+	const charge = before.unit !== after.unit || before.tokensPerUnit !== after.tokensPerUnit || parts(before.breakdown) !== parts(after.breakdown);
+	const then = [
+		charge && 'the playground and the API charge the new rate from now on',
+		before.enabled !== after.enabled && (after.enabled ? 'the API takes it again' : 'the API refuses it from now on')
+	].filter(Boolean);
+	return `${name} saved. Recorded in the audit log${then.length ? `; ${then.join(', and ')}` : ''}.`;
+}
