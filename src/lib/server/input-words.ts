@@ -181,6 +181,9 @@ function issueSentence(iss: Issue): string {
 		case 'too_small':
 		case 'too_big':
 			if (iss.origin === 'number' || iss.origin === 'int') return `${field} must be ${numberRule(schema, iss)}.`;
+			// Empty, or spaces alone that a trimmed field took off: "must be text of 1 to 120 characters" read
+			// as met by four spaces.
+			if (iss.origin === 'string' && iss.code === 'too_small' && Number(iss.minimum) === 1) return `${field} cannot be blank.`;
 			if (iss.origin === 'string') return `${field} must be ${textRule(schema, iss)}.`;
 			return `${field} must ${listRule(iss)}.`;
 		case 'invalid_format': {
