@@ -301,7 +301,7 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 			await expect(added.getByText('On sale', { exact: true }).isVisible()).resolves.toBe(true);
 			await expect(added.locator('code', { hasText: /^pri_01/ }).count()).resolves.toBe(1);
 			await added.getByRole('button', { name: `Delete ${name}…` }).click();
-			await added.getByRole('group', { name: `Delete ${name}? Only a package never ordered can be.` }).getByRole('button', { name: 'Delete it' }).click();
+			await added.getByRole('group', { name: `Delete “${name}”? It leaves the store and its Paddle price is archived; only a package never ordered can be deleted.` }).getByRole('button', { name: 'Delete it' }).click();
 			await page.getByRole('status').filter({ hasText: `“${name}” is deleted.` }).waitFor();
 			await expect(added.count()).resolves.toBe(0);
 			expect((await stored()).map((p) => p.id)).not.toContain(`taken-${run}`);
@@ -395,6 +395,12 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await page.getByText(/The tokens expire at the end of Dec 12, 2027, UTC\.$/).waitFor();
 		await screen(page, `admin-bonuses-expiry-words-${size.name}`);
 		await expires.fill('');
+		// A note that reorders the text after it is refused beside it in the server's words, before the count is asked
+		// and confirmed (the confirm step showed it reversed, "live", and Send was then refused).
+		await page.getByLabel('Note shown to users').fill('\u202eevil');
+		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
+		await page.locator('#camp-note-note').filter({ hasText: 'Note cannot hold a character that reorders the text after it (U+202E): it makes the text read as something else.' }).waitFor();
+		await expect(page.getByText(/This grants 321 tokens/).count()).resolves.toBe(0);
 		await page.getByLabel('Note shown to users').fill(note);
 		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
 		// Nothing goes out before the admin confirms the count of accounts it reaches, and says how they are told.
@@ -403,7 +409,7 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await confirm('They are told in their alerts, and by e-mail if theirs are on\\.').waitFor();
 		// This one goes out in the app only.
 		await page.getByRole('button', { name: 'Change', exact: true }).click();
-		await page.getByLabel('Also tell them by e-mail').uncheck();
+		await page.getByLabel('Also e-mail those whose e-mail alerts are on').uncheck();
 		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
 		await confirm('They are told in their alerts in the app, not by e-mail\\.').waitFor();
 		await screen(page, `admin-bonuses-confirm-${size.name}`);
