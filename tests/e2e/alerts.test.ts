@@ -122,6 +122,10 @@ describe('alert steps and the inbox on a phone', () => {
 		const daily = caps.getByRole('listitem').filter({ hasText: 'Daily: 6,200 tokens' });
 		await daily.getByText('· 0 left today').waitFor();
 		await daily.getByRole('button', { name: 'Change the daily cap' }).click();
+		// Left empty: the form's own words under the field, as for "lots" or -50, not the browser's "Please fill out this field."
+		await caps.getByLabel('Daily cap (tokens)').fill('');
+		await caps.getByRole('button', { name: 'Save' }).click();
+		await caps.locator('#own-cap-note').getByText('Type a whole number of tokens, 0 or more.').waitFor();
 		await caps.getByLabel('Daily cap (tokens)').fill('12,500');
 		await caps.getByRole('button', { name: 'Save' }).click();
 		await caps.getByText('Daily cap set to 12,500 tokens.').waitFor();
