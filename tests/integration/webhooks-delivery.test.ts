@@ -136,7 +136,7 @@ describe(`webhook delivery on ${backend}`, () => {
 		const job = webhookDeliveryJob({ retrySchedule: [0.2, 0.2, 0.2, 0.2, 0.2, 0.2], timeoutMs: 3000 });
 		let schedule = await startSchedule(app, [{ ...job, everySeconds: 1 }], { pollMs: 100 });
 		await expect.poll(async () => (await listDeliveries(app.orm, ep.id)).every((d) => d.attempts.length >= 1), { timeout: 8000 }).toBe(true);
-		expect((await listDeliveries(app.orm, ep.id))[0]!.attempts[0]!.error).toBe('Could not connect: ECONNREFUSED');
+		expect((await listDeliveries(app.orm, ep.id))[0]!.attempts[0]!.error).toBe('Could not connect: nothing listens at that address and port (ECONNREFUSED)');
 		await schedule.stop();
 		await app.close();
 

@@ -154,14 +154,31 @@ export async function send(dispatcher: Dispatcher, url: string, secrets: string[
 	}
 }
 
+/** What the usual causes of a failed connection mean, said before their code (which a developer searches for). */
+const CONNECTION_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'nothing listens at that address and port',
+	ENOTFOUND: 'no such host name',
+	EAI_AGAIN: 'its host name could not be looked up just now',
+	ECONNRESET: 'the connection was cut',
+	ETIMEDOUT: 'the connection took too long',
+	EHOSTUNREACH: 'the host cannot be reached',
+	ENETUNREACH: 'the network cannot be reached',
+	CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+	SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is signed by an unknown authority',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
+	ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name'
+};
+
 /**
- * Why fetch failed: an address refused (not public), or its cause's code (ECONNREFUSED, ENOTFOUND, a
- * TLS code…), else the cause's own words (fetch's "bad port" has no code), never the body.
+ * Why fetch failed: an address refused (not public), or its cause's code in words with the code
+ * ("Could not connect: nothing listens at that address and port (ECONNREFUSED)"; a code not in
+ * CONNECTION_WORDS alone), else the cause's own words (fetch's "bad port" has no code), never the body.
  */
 function connectionError(e: unknown): string {
 	const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
 	if (cause instanceof RefusedAddress) return `Refused: ${cause.message}, and webhooks go to public addresses only`;
-	if (typeof cause?.code === 'string') return `Could not connect: ${cause.code}`;
+	if (typeof cause?.code === 'string') return `Could not connect: ${Object.hasOwn(CONNECTION_WORDS, cause.code) ? `${CONNECTION_WORDS[cause.code]} (${cause.code})` : cause.code}`;
 	if (typeof cause?.message === 'string' && cause.message) return `Could not connect: ${cause.message}`;
 	return `Could not connect: ${describeError(e).split('\n')[0]!}`;
 }
