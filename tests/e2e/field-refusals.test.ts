@@ -149,7 +149,7 @@ for (const size of sizes) {
 			await expectJustUnder(message, room);
 			await screen(page, `room-left-limit-message-${size.name}`);
 			await message.pressSequentially('y'.repeat(15)); // 3 past the maximum are not taken, and it says so
-			await expect.poll(() => room.textContent()).toBe('No room left: 500 characters at most');
+			await expect.poll(() => room.textContent()).toBe('No room left: 500 characters at most; 1 character did not fit');
 			await expect(message.inputValue()).resolves.toHaveLength(500);
 			await form.getByRole('button', { name: 'Cancel' }).click();
 		});
@@ -195,12 +195,14 @@ for (const size of sizes) {
 			// 64 flags are 256 UTF-16 units: a maxlength of 80 stopped at 20 of them, and said the room left in units.
 			await name.fill('🇫🇷'.repeat(64));
 			await expect.poll(() => room.textContent()).toBe('16 characters left');
-			// Pasted past the end, and typed on: what fits is taken, where it goes, and no more.
-			await name.fill(`${'🇫🇷'.repeat(78)}👩‍💻👩‍💻👩‍💻`);
+			// Pasted past the end, and typed on: what fits is taken, where it goes, and no more; what did not fit is said.
+			await name.fill(`${'🇫🇷'.repeat(78)}👩‍💻👩‍💻👩‍💻👩‍💻`);
+			await expect.poll(() => room.textContent()).toBe('No room left: 80 characters at most; 2 characters did not fit');
+			await screen(page, `room-left-key-name-cut-${size.name}`);
 			await name.pressSequentially('é');
 			const keyName = `${'🇫🇷'.repeat(78)}👩‍💻👩‍💻`;
 			await expect(name.inputValue()).resolves.toBe(keyName);
-			await expect.poll(() => room.textContent()).toBe('No room left: 80 characters at most');
+			await expect.poll(() => room.textContent()).toBe('No room left: 80 characters at most; 1 character did not fit');
 			await form.getByRole('button', { name: 'Create key' }).click();
 			const shown = page.getByRole('region', { name: `New key “${keyName}”` });
 			await shown.waitFor();

@@ -19,6 +19,11 @@ describe('the room a field has left', () => {
 		expect(roomLeftWords(500, 500)).toBe('No room left: 500 characters at most');
 		expect(roomLeftWords(64, 80)).toBe('16 characters left');
 	});
+	it('says what the last typing or paste brought that did not fit, so a paste is not cut silently', () => {
+		expect(roomLeftWords(60, 60, 140)).toBe('No room left: 60 characters at most; 140 characters did not fit');
+		expect(roomLeftWords(500, 500, 1)).toBe('No room left: 500 characters at most; 1 character did not fit');
+		expect(roomLeftWords(60, 60, 0)).toBe('No room left: 60 characters at most');
+	});
 	it('says nothing of a field without a maximum', () => {
 		expect(roomLeftWords(10, -1)).toBe('');
 	});

@@ -11,11 +11,17 @@ import { characterCount, characters, longerThan } from '$lib/text-length';
 /** The share of a field's maximum left at which the room left is said (and below). */
 export const ROOM_SHOWN_BELOW = 0.2;
 
-/** What is said of a field with `max` characters at most and `length` typed: "12 characters left", "No room left: 500 characters at most", or nothing while there is room enough. */
-export function roomLeftWords(length: number, max: number): string {
+/**
+ * What is said of a field with `max` characters at most and `length` typed: "12 characters left", "No
+ * room left: 500 characters at most", or nothing while there is room enough; `leftOut`: characters the
+ * last typing or paste brought that the field did not take, said so a cut paste is not cut silently
+ * ("…; 140 characters did not fit").
+ */
+export function roomLeftWords(length: number, max: number, leftOut = 0): string {
 	const left = Math.max(0, max - length);
 	if (max <= 0 || left > max * ROOM_SHOWN_BELOW) return '';
-	return left === 0 ? `No room left: ${counted(max, 'character')} at most` : `${counted(left, 'character')} left`;
+	const cut = leftOut > 0 ? `; ${counted(leftOut, 'character')} did not fit` : '';
+	return left === 0 ? `No room left: ${counted(max, 'character')} at most${cut}` : `${counted(left, 'character')} left${cut}`;
 }
 
 /** `text` cut to its first `max` characters. */
@@ -42,8 +48,10 @@ export const roomLeft: Action<HTMLInputElement | HTMLTextAreaElement, Room> = (f
 	if (field.id) note.id = `${field.id}-room`;
 	note.setAttribute('aria-live', 'polite');
 	field.after(note);
+	// Characters the last insertion brought that did not fit: said until the next input.
+	let leftOut = 0;
 	const say = (text: string = field.value) => {
-		const words = roomLeftWords(characterCount(text), max);
+		const words = roomLeftWords(characterCount(text), max, leftOut);
 		if (note.textContent !== words) note.textContent = words;
 	};
 	/** Takes `text` for the selection, as typing does: `bind:value` hears it as it hears typing. */
@@ -63,16 +71,22 @@ export const roomLeft: Action<HTMLInputElement | HTMLTextAreaElement, Room> = (f
 		if (!longerThan(field.value.slice(0, start) + data + field.value.slice(end), max)) return;
 		e.preventDefault();
 		const fits = firstCharacters(data, Math.max(0, max - characterCount(kept)));
+		const cut = characterCount(data) - characterCount(fits);
 		if (fits) insert(fits);
+		leftOut = cut;
+		say();
 	};
 	const typed = () => {
 		if (cutAfter && longerThan(field.value, max)) {
 			cutAfter = false;
+			const all = characterCount(field.value);
 			field.value = firstCharacters(field.value, max);
 			field.dispatchEvent(new Event('input', { bubbles: true }));
-			return;
+			leftOut = all - max;
+			return say();
 		}
 		cutAfter = false;
+		leftOut = 0;
 		say();
 	};
 	say(room.text ?? field.value);
