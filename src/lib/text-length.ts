@@ -26,3 +26,8 @@ export const characterCount = (text: string): number => characters(text).length;
 export function longerThan(text: string, max: number): boolean {
 	return text.length > max && (text.length > max * UNITS_PER_CHARACTER || characters(text).length > max);
 }
+
+/** `text` cut to its first `max` characters as a person counts them (`characters`); itself when it has no more. */
+export function firstCharacters(text: string, max: number): string {
+	return longerThan(text, max) ? characters(text.slice(0, max * UNITS_PER_CHARACTER)).slice(0, max).join('') : text;
+}

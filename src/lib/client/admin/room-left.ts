@@ -6,7 +6,7 @@
 // pages' start (vite.config.ts).
 import type { Action } from 'svelte/action';
 import { counted } from '$lib/counted';
-import { characterCount, characters, longerThan } from '$lib/text-length';
+import { characterCount, firstCharacters, longerThan } from '$lib/text-length';
 
 /** The share of a field's maximum left at which the room left is said (and below). */
 export const ROOM_SHOWN_BELOW = 0.2;
@@ -23,9 +23,6 @@ export function roomLeftWords(length: number, max: number, leftOut = 0): string 
 	const cut = leftOut > 0 ? `; ${counted(leftOut, 'character')} did not fit` : '';
 	return left === 0 ? `No room left: ${counted(max, 'character')} at most${cut}` : `${counted(left, 'character')} left${cut}`;
 }
-
-/** `text` cut to its first `max` characters. */
-const firstCharacters = (text: string, max: number): string => (longerThan(text, max) ? characters(text.slice(0, max * 16)).slice(0, max).join('') : text);
 
 /** A field's text and the most characters it takes. */
 export interface Room {

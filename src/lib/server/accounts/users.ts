@@ -11,7 +11,7 @@ import { isSiteRole } from './roles';
 import { SIGN_UP_ROLE } from '../../roles';
 import { emailSchema, externalUserIdSchema, MAX_NAME, nameSchema, passwordSchema, siteRoleSchema } from './validation';
 import { nameTooLong } from '../../account-fields';
-import { characters } from '../../text-length';
+import { firstCharacters } from '../../text-length';
 
 export interface NewUser {
 	email: string | null;
@@ -110,7 +110,7 @@ export const unknownUser = (user: string) => new DomainError('unknown_user', `No
 /** The display name of a host site's user: its id, shortened to fit a name (ids are longer than names may be). */
 function externalUserName(id: string): string {
 	const name = `Site user ${id.trim()}`;
-	return nameTooLong(name) ? `${characters(name).slice(0, MAX_NAME - 1).join('')}…` : name;
+	return nameTooLong(name) ? `${firstCharacters(name, MAX_NAME - 1)}…` : name;
 }
 
 export async function findUserByEmail(exec: Executor, email: string) {

@@ -168,6 +168,7 @@ function moduleKeptWords(name: string, refs: ModuleReferences): string {
 	return `“${name}”'s free allowance was used (${counted(refs.windows, 'period')} of an account's), which its history keeps, so it stays. Its limits on Limits can give no free allowance instead.`;
 }
 
+const moduleStays = (refs: ModuleReferences) => refs.features.length > 0 || refs.windows > 0;
 const moduleGone = (key: string) => new DomainError('unknown_module', `No module has the key “${key}”: another admin may have removed it.`);
 
 /**
@@ -178,7 +179,7 @@ export async function moduleKept(exec: Executor, key: string): Promise<string | 
 	const m = await findModule(exec, key);
 	if (!m) throw moduleGone(key);
 	const refs = await moduleReferences(exec, key);
-	return refs.features.length || refs.windows ? moduleKeptWords(m.name, refs) : null;
+	return moduleStays(refs) ? moduleKeptWords(m.name, refs) : null;
 }
 
 /**
@@ -191,7 +192,7 @@ export async function removeModule(exec: Executor, key: string) {
 	const [m] = await exec.select().from(modules).where(eq(modules.key, key)).for('update');
 	if (!m) throw moduleGone(key);
 	const refs = await moduleReferences(exec, key);
-	if (refs.features.length || refs.windows) throw new DomainError('conflict', moduleKeptWords(m.name, refs), { ...refs });
+	if (moduleStays(refs)) throw new DomainError('conflict', moduleKeptWords(m.name, refs), { ...refs });
 	await exec.delete(allowanceRules).where(eq(allowanceRules.module, key));
 	await exec.delete(modules).where(eq(modules.key, key));
 	return m;
