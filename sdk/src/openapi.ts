@@ -3658,8 +3658,10 @@ export interface paths {
                             available: number;
                             /** @description Tokens the account's open holds reserve, from its lots and its free allowances alike: in no `available` and in no allocation's `credit`; the part a hold took from a free allowance is also in that allowance's `used`. `available + held` is everything the account has until its holds close; a host totalling spent tokens adds up /usage's `tokens_used` (consumes and settled holds), not `used` or `held`. */
                             held: number;
-                            /** @description Some lot of the account has no limit: a model's (only that model is never refused for tokens; `available` still counts the rest) or the general balance's (see `allocations`). The widget says which beside `available`, as the dashboard does. */
+                            /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. The widget says which beside `available`, as the dashboard does. */
                             unlimited: boolean;
+                            /** @description The models whose use alone is unlimited (`available` still counts the rest), as GET /api/v1/balance's `unlimited_models`. */
+                            unlimited_models: string[];
                             used_today: number;
                             used_this_month: number;
                             /**
@@ -3922,11 +3924,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             /** @description A share step: its percent. */
                             threshold_percent?: number;
@@ -4001,11 +4006,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             /** @description Tokens left of the allocation: the lots' remaining tokens, what is left of the free allowances, and tokens held by running operations. */
                             tokens_left: number;
@@ -4076,11 +4084,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             /** @description The module's key, as /balance says it. */
                             module: string;
@@ -4152,11 +4163,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             /**
                              * Format: uuid
@@ -4242,11 +4256,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             order_id: string | null;
                             /** @enum {string} */
@@ -4320,11 +4337,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             /**
                              * Format: uuid
@@ -4410,11 +4430,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             /** Format: uuid */
                             subscription_id: string;
@@ -4486,11 +4509,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             /** Format: uuid */
                             subscription_id: string;
@@ -4562,11 +4588,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             /** Format: uuid */
                             subscription_id: string;
@@ -4637,11 +4666,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             /** Format: uuid */
                             lot_id: string;
@@ -4727,11 +4759,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             /** @description Tokens added (+) or taken (−). */
                             delta: number;
@@ -4803,11 +4838,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             /** Format: uuid */
                             lot_id: string;
@@ -4886,11 +4924,14 @@ export interface webhooks {
                             team_id: string | null;
                             /** @description A guest's id (send it as `guest`); else null. */
                             guest_id: string | null;
-                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            /** @description The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`. */
                             balance_after: {
                                 available: number;
                                 held: number;
+                                /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. */
                                 unlimited: boolean;
+                                /** @description The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`. */
+                                unlimited_models: string[];
                             };
                             /** Format: uuid */
                             hold_id: string;

@@ -21,6 +21,12 @@ export function unlimitedUse(allocations: readonly Allocation[]): { unlimited: b
 	};
 }
 
+/** `unlimitedUse` in the APIs' names: GET /api/v1/balance's `unlimited` and `unlimited_models`, as the widget's figures and a webhook's `balance_after` say them too. */
+export function unlimitedBody(allocations: readonly Allocation[]): { unlimited: boolean; unlimited_models: string[] } {
+	const use = unlimitedUse(allocations);
+	return { unlimited: use.unlimited, unlimited_models: use.unlimitedModels };
+}
+
 /**
  * The cards' sub-labels of an account's allocations (one per model scope; `model` null is the general
  * balance, `name` the model's as pages say it): `allocations`, what they are ("2 models + general",

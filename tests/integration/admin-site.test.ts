@@ -528,14 +528,14 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		await grant(db.orm, { accountId: team.accountId, tokens: 300, source: 'bonus', model: 'gpt-5-nano' });
 		for (let i = 0; i < 3; i++) await consume(db.orm, { accountId: team.accountId, feature: 'pool_op', units: 10, actor: { userId: w.users.teamMember.id }, idempotency: { scope: 'pool', key: randomUUID() } });
 		const rows = await csvRows((await teamsCsv(db.orm, 2)).body);
-		expect(Object.keys(rows[0]!)).toEqual(['account_id', 'team_id', 'name', 'owner_email', 'members', 'created_at', 'balance_tokens', 'general_balance_tokens', 'unlimited', 'used_this_month_tokens', 'last_active_day', 'figures_as_of']);
+		expect(Object.keys(rows[0]!)).toEqual(['account_id', 'team_id', 'name', 'owner_email', 'members', 'created_at', 'balance_tokens', 'general_balance_tokens', 'unlimited_lot', 'used_this_month_tokens', 'last_active_day', 'figures_as_of']);
 		const all = await db.orm.select({ id: teams.id }).from(teams);
 		expect(rows.map((r) => r.team_id).sort()).toEqual(all.map((t) => t.id).sort());
 		const pool = rows.find((r) => r.team_id === team.id)!;
 		const ledger = await balances(db.orm, team.accountId);
 		// 5,300 granted, 3 × 10 units × 7 tokens = 210 spent from the general lot.
 		expect(ledger.available).toBe(5090);
-		expect(pool).toMatchObject({ account_id: team.accountId, name: team.name, owner_email: w.users.memberB.email, members: '2', balance_tokens: String(ledger.available), general_balance_tokens: '4790', unlimited: 'false', used_this_month_tokens: '210' });
+		expect(pool).toMatchObject({ account_id: team.accountId, name: team.name, owner_email: w.users.memberB.email, members: '2', balance_tokens: String(ledger.available), general_balance_tokens: '4790', unlimited_lot: 'false', used_this_month_tokens: '210' });
 		const people = await csvRows((await usersCsv(db.orm)).body);
 		expect(people.some((r) => r.account_id === team.accountId)).toBe(false);
 		// The member's 210 from the pool are in their row, as their console page says them.
@@ -639,10 +639,10 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		expect(await callJson('/admin/exports/passwords', { headers: { cookie } })).toMatchObject({ status: 404, json: { error: 'not_found' } });
 		const users = await call('/admin/exports/users', { headers: { cookie } });
 		expect(users.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-users-\d{4}-\d{2}-\d{2}\.csv"$/);
-		expect((await users.text()).split('\r\n')[0]).toBe('account_id,user_id,name,email,external_id,role,role_name,disabled,joined_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of,used_from_team_pools_this_month_tokens');
+		expect((await users.text()).split('\r\n')[0]).toBe('account_id,user_id,name,email,external_id,role,role_name,disabled,joined_at,balance_tokens,general_balance_tokens,unlimited_lot,used_this_month_tokens,last_active_day,figures_as_of,used_from_team_pools_this_month_tokens');
 		const pools = await call('/admin/exports/teams', { headers: { cookie } });
 		expect(pools.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-team-pools-\d{4}-\d{2}-\d{2}\.csv"$/);
-		expect((await pools.text()).split('\r\n')[0]).toBe('account_id,team_id,name,owner_email,members,created_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');
+		expect((await pools.text()).split('\r\n')[0]).toBe('account_id,team_id,name,owner_email,members,created_at,balance_tokens,general_balance_tokens,unlimited_lot,used_this_month_tokens,last_active_day,figures_as_of');
 		const payments = await call('/admin/exports/payments?from=2026-01-01&to=2026-01-31', { headers: { cookie } });
 		expect(payments.headers.get('content-disposition')).toBe('attachment; filename="quota-payments-2026-01-01-to-2026-01-31.csv"');
 		expect((await payments.text()).split('\r\n')[0]).toBe('at,kind,adjustment_type,currency,amount,amount_minor_units,order_id,product,quantity,account_id,account,order_status_now,paddle_transaction_id,paddle_adjustment_id');

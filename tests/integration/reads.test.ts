@@ -73,11 +73,11 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		expect(dash.accountId).toBe(accountId);
 		const s = dash.summary;
 		// 800 of the pack (200 held), 500 of the bonus, 75 of the chat allowance; unlimited adds nothing countable.
-		expect({ available: s.available, held: s.held, total: s.total, unlimited: s.unlimited, usedToday: s.usedToday }).toEqual({
+		expect({ available: s.available, held: s.held, total: s.total, anyUnlimited: s.anyUnlimited, usedToday: s.usedToday }).toEqual({
 			available: 1375,
 			held: 200,
 			total: 1575,
-			unlimited: true,
+			anyUnlimited: true,
 			usedToday: 25
 		});
 		expect({ active: s.activeAllocations, everGranted: s.everGranted, lowSharePercent: s.lowSharePercent, level: s.level }).toEqual({

@@ -15,6 +15,7 @@ import { startCheckout } from '../../src/lib/server/store/orders';
 import { createEndpoint, startWebhookOutbox, updateEndpoint, webhookEventId } from '../../src/lib/server/webhooks';
 import { adjustAccountBalance } from '../../src/lib/server/admin';
 import { domainEventTypes } from '../../src/lib/server/domain-events';
+import { balanceBody } from '../../src/lib/server/rest/shapes';
 
 const bed = useStoreTestBed({ withRates: true });
 let db: Db;
@@ -30,7 +31,7 @@ afterAll(async () => {
 	unsubscribe();
 });
 
-type Payload = { type: string; data: Record<string, unknown> & { balance_after: { available: number }; sequence: number } };
+type Payload = { type: string; data: Record<string, unknown> & { balance_after: { available: number; held: number; unlimited: boolean; unlimited_models: string[] }; sequence: number } };
 async function eventsOf(accountId: string): Promise<Payload[]> {
 	const rows = await db.rows<{ payload: Payload }>(sql`select payload from webhook_events where account_id = ${accountId}::uuid order by seq`);
 	return rows.map((r) => r.payload);
@@ -164,6 +165,28 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		expect(await expiredOf(announced.accountId)).toEqual([[announced.lotId, 20, false], [announced.lotId, 50, true]]);
 		expect(await expiredOf(notYet.accountId)).toEqual([[notYet.lotId, 70, false]]);
 		for (const { accountId, lotId } of [announced, notYet]) expect((await expiredOf(accountId)).reduce((t, e) => t + Number(e[1]), 0)).toBe(await lostOf(lotId));
+		await expectInvariants(db);
+	});
+
+	it("says unlimited use in balance_after as GET /api/v1/balance does: one model's in unlimited_models, every model's as unlimited", async () => {
+		const u = await makeUser(db);
+		const apiSays = async () => {
+			const b = balanceBody(await balances(db.orm, u.accountId));
+			return { available: b.available, held: b.held, unlimited: b.unlimited, unlimited_models: b.unlimited_models };
+		};
+		await grant(db.orm, { accountId: u.accountId, tokens: 1000, source: 'purchase' });
+		const tokensOnly = await apiSays();
+		await grant(db.orm, { accountId: u.accountId, tokens: 0, unlimited: true, model: 'claude-sonnet-4-5', source: 'admin', expiresAt: null, note: 'One model' });
+		const oneModel = await apiSays();
+		await grant(db.orm, { accountId: u.accountId, tokens: 0, unlimited: true, source: 'admin', expiresAt: null, note: 'Every model' });
+		const everyModel = await apiSays();
+		const after = (await eventsOf(u.accountId)).filter((e) => e.type === 'grant.created').map((e) => e.data.balance_after);
+		expect(after).toEqual([tokensOnly, oneModel, everyModel]);
+		expect(after.map((b) => [b.unlimited, b.unlimited_models])).toEqual([
+			[false, []],
+			[false, ['claude-sonnet-4-5']],
+			[true, ['claude-sonnet-4-5']]
+		]);
 		await expectInvariants(db);
 	});
 

@@ -69,7 +69,7 @@ describe(`subscription cancel webhooks on ${backend}`, () => {
 		expect(more).toEqual([]);
 		expect(scheduled!.type).toBe('subscription.cancel_scheduled');
 		expect(scheduled!.data).toMatchObject({ event_id: scheduled!.id, account_id: u.accountId, subscription_id: row.id, product_id: 'monthly-20k', ends_at: new Date(periodEnd).toISOString() });
-		expect(scheduled!.data.balance_after).toEqual({ available: 20_000, held: 0, unlimited: false });
+		expect(scheduled!.data.balance_after).toEqual({ available: 20_000, held: 0, unlimited: false, unlimited_models: [] });
 
 		// Paddle redelivers the same event, sends it again under a new event id, and sends a later update
 		// (another change) with the same cancellation: nothing more reaches the host.

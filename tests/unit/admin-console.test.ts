@@ -100,18 +100,18 @@ describe('a write sent once', () => {
 
 describe('a user’s figures in full on their console page', () => {
 	it('sums the account’s own figures: available is the balance plus the free tokens left', () => {
-		expect(figuresSum('Leo Martin', { available: 26_350, balance: 1_600, held: 0, heldFrom: { lots: 0, allowances: 0 }, unlimited: false })).toBe('Leo Martin: 26,350 available = 1,600 balance + 24,750 free tokens left.');
-		expect(figuresSum('Acme Studio', { available: 96_900, balance: 96_900, held: 1, heldFrom: { lots: 0, allowances: 0 }, unlimited: true })).toBe(
+		expect(figuresSum('Leo Martin', { available: 26_350, balance: 1_600, held: 0, heldFrom: { lots: 0, allowances: 0 }, anyUnlimited: false })).toBe('Leo Martin: 26,350 available = 1,600 balance + 24,750 free tokens left.');
+		expect(figuresSum('Acme Studio', { available: 96_900, balance: 96_900, held: 1, heldFrom: { lots: 0, allowances: 0 }, anyUnlimited: true })).toBe(
 			'Acme Studio: 96,900 available = 96,900 balance + 0 free tokens left. 1 held by running jobs, all from unlimited tokens, already taken off these figures. Its unlimited tokens add nothing countable to either.'
 		);
 	});
 
 	it('says where the tokens running jobs hold came from: a hold the free allowance paid left the balance as it was', () => {
 		// Maya's page said "The balance is after the 3,000 tokens running jobs hold" of a hold the Chatbot allowance paid whole.
-		expect(figuresSum('Maya', { available: 103_008, balance: 83_384, held: 3_000, heldFrom: { lots: 0, allowances: 3_000 }, unlimited: false })).toBe(
+		expect(figuresSum('Maya', { available: 103_008, balance: 83_384, held: 3_000, heldFrom: { lots: 0, allowances: 3_000 }, anyUnlimited: false })).toBe(
 			'Maya: 103,008 available = 83,384 balance + 19,624 free tokens left. 3,000 held by running jobs, all from free allowances, already taken off these figures.'
 		);
-		expect(figuresSum('Leo', { available: 900, balance: 500, held: 1_500, heldFrom: { lots: 1_000, allowances: 500 }, unlimited: false })).toBe(
+		expect(figuresSum('Leo', { available: 900, balance: 500, held: 1_500, heldFrom: { lots: 1_000, allowances: 500 }, anyUnlimited: false })).toBe(
 			'Leo: 900 available = 500 balance + 400 free tokens left. 1,500 held by running jobs: 1,000 from the balance, 500 from free allowances, already taken off these figures.'
 		);
 	});

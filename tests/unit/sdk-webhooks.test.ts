@@ -37,7 +37,7 @@ afterAll(async () => {
 const payload = {
 	type: 'grant.created',
 	timestamp: '2026-11-30T12:00:00.000Z',
-	data: { event_id: 'evt_1', sequence: 3, account_id: 'a', account_kind: 'user', user_id: 'wp-user-42', balance_after: { available: 900, held: 0, unlimited: false }, tokens: 500 }
+	data: { event_id: 'evt_1', sequence: 3, account_id: 'a', account_kind: 'user', user_id: 'wp-user-42', balance_after: { available: 900, held: 0, unlimited: false, unlimited_models: [] }, tokens: 500 }
 };
 
 /** What Quota sends signed with `secret` (and, during a rotation, the secrets it signs with too). */

@@ -18,9 +18,9 @@ export const FIGURE_BRIEF = 'Balance: tokens in lots, less what running jobs hol
  * "Leo Martin: 26,350 available = 1,600 balance + 24,750 free tokens left." `balance` and `available`
  * as balanceOf and the summary give them (holds already taken off: `heldFrom` says which figure each came off, lib/held-words.ts; unlimited lots add nothing countable).
  */
-export function figuresSum(name: string, f: { available: number; balance: number; held: number; heldFrom: HeldFrom; unlimited: boolean }): string {
+export function figuresSum(name: string, f: { available: number; balance: number; held: number; heldFrom: HeldFrom; anyUnlimited: boolean }): string {
 	const held = f.held ? ` ${heldWords(f.held, f.heldFrom)}` : '';
-	const unlimited = f.unlimited ? ' Its unlimited tokens add nothing countable to either.' : '';
+	const unlimited = f.anyUnlimited ? ' Its unlimited tokens add nothing countable to either.' : '';
 	return `${name}: ${figure(f.available)} available = ${figure(f.balance)} balance + ${figure(f.available - f.balance)} free tokens left.${held}${unlimited}`;
 }
 

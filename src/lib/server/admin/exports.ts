@@ -50,12 +50,13 @@ type Figures = { balance: number; general_balance: number; unlimited: boolean; u
 const figureColumns = (r: Figures, asOf: string): Row => ({
 	balance_tokens: Number(r.balance),
 	general_balance_tokens: Number(r.general_balance),
-	unlimited: Boolean(r.unlimited),
+	// Some unlimited lot in force, one model's or every model's (the Users list's "Unlimited lot"): not the API's `unlimited`, every model's.
+	unlimited_lot: Boolean(r.unlimited),
 	used_this_month_tokens: Number(r.used),
 	last_active_day: r.last_day,
 	figures_as_of: asOf
 });
-const FIGURE_COLUMNS = ['balance_tokens', 'general_balance_tokens', 'unlimited', 'used_this_month_tokens', 'last_active_day', 'figures_as_of'];
+const FIGURE_COLUMNS = ['balance_tokens', 'general_balance_tokens', 'unlimited_lot', 'used_this_month_tokens', 'last_active_day', 'figures_as_of'];
 const utc = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**

@@ -66,13 +66,17 @@ export interface Balances {
 	/**
 	 * Tokens this account can spend now: the remaining tokens of its live lots (every model scope;
 	 * open holds already deducted) plus what is left of each free allowance in its current window
-	 * (finite limits only). Unlimited lots and allowances add nothing countable (see `unlimited`).
+	 * (finite limits only). Unlimited lots and allowances add nothing countable (see `anyUnlimited`).
 	 */
 	available: number;
 	held: number;
 	/** Where `held` came from (lib/held-words.ts): the balance and the free tokens left are already after these. */
 	heldFrom: HeldFrom;
-	unlimited: boolean;
+	/**
+	 * Some unlimited lot is in force: one model's, or every model's. Not GET /api/v1/balance's
+	 * `unlimited`, which is every model's only: say that with `unlimitedUse(allocations)`.
+	 */
+	anyUnlimited: boolean;
 	/** Tokens used in the site's current daily window (local day, site time zone). */
 	usedToday: number;
 	/** Tokens used in the site's current monthly window. */
@@ -318,7 +322,7 @@ export function balancesRead(accountId: string, opts: { lowSharePercent?: Read<n
 			available,
 			held,
 			heldFrom,
-			unlimited: allocations.some((a) => a.unlimited),
+			anyUnlimited: allocations.some((a) => a.unlimited),
 			usedToday: totals.usedToday,
 			usedThisMonth: totals.usedThisMonth,
 			activeAllocations: allocations.length,

@@ -3,6 +3,7 @@ import { EMBED_TTL_SECONDS, type EmbedRecent, type EmbedView } from '../embed';
 import type { Balances } from '../ledger';
 import { ALLOWANCE_RESETS_AT, ALLOWANCE_USED, BALANCE_HELD, EXPIRES_AT_SOONEST, memberField, targetFields } from './schemas';
 import { SAID_FIRST } from '../input-words';
+import { unlimitedBody } from '../../allocation-words';
 
 // REST v1's embed tokens (site keys) and what the <quota-usage> widget reads with one: request and
 // answer shapes, used by the routes and the OpenAPI document.
@@ -39,7 +40,8 @@ const nullableInt = z.number().int().nullable();
 const balancePart = {
 	available: z.number().int().meta({ description: "Tokens the account can spend now (as GET /api/v1/balance's `available`)." }),
 	held: z.number().int().meta({ description: BALANCE_HELD }),
-	unlimited: z.boolean().meta({ description: 'Some lot of the account has no limit: a model\'s (only that model is never refused for tokens; `available` still counts the rest) or the general balance\'s (see `allocations`). The widget says which beside `available`, as the dashboard does.' }),
+	unlimited: z.boolean().meta({ description: "true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. The widget says which beside `available`, as the dashboard does." }),
+	unlimited_models: z.array(z.string()).meta({ description: "The models whose use alone is unlimited (`available` still counts the rest), as GET /api/v1/balance's `unlimited_models`." }),
 	used_today: z.number().int(),
 	used_this_month: z.number().int(),
 	level: z.enum(['ok', 'low', 'empty']).meta({ description: "The dashboard's colour: ok, low (under the low share) or empty." }),
@@ -133,7 +135,7 @@ export function embedLiveBody(b: Balances, r: EmbedRecent): z.infer<typeof embed
 	return {
 		available: b.available,
 		held: b.held,
-		unlimited: b.unlimited,
+		...unlimitedBody(b.allocations),
 		used_today: b.usedToday,
 		used_this_month: b.usedThisMonth,
 		level: b.level,

@@ -3,7 +3,7 @@ import type { CheckResult, HistoryRow, PaidBy, Spendable } from '../ledger';
 import type { listFeatures } from '../ledger';
 import type { z } from 'zod';
 import type { responses } from './schemas';
-import { unlimitedUse } from '../../allocation-words';
+import { unlimitedBody } from '../../allocation-words';
 
 // Ledger results in the REST v1 shapes (snake_case, the seeds' field names).
 
@@ -22,13 +22,11 @@ export function balanceBody(b: Spendable): z.infer<typeof responses.balance> {
 			expiring_tokens: a.expiringTokens
 		};
 	}
-	const use = unlimitedUse(b.allocations);
 	return {
 		success: true,
 		data,
 		allowances: b.allowances.map((x) => ({ module: x.module, used: x.used, limit: x.limit, period: x.period, resets_at: x.resetsAt, message: x.message })),
-		unlimited: use.unlimited,
-		unlimited_models: use.unlimitedModels,
+		...unlimitedBody(b.allocations),
 		available: b.available,
 		held: b.held
 	};

@@ -105,8 +105,13 @@ const sent = {
 	team_id: z.string().nullable().meta({ description: "A team pool's team id (send it as `team`); else null." }),
 	guest_id: z.string().nullable().meta({ description: "A guest's id (send it as `guest`); else null." }),
 	balance_after: z
-		.object({ available: z.number().int(), held: z.number().int(), unlimited: z.boolean() })
-		.meta({ description: "The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit." })
+		.object({
+			available: z.number().int(),
+			held: z.number().int(),
+			unlimited: z.boolean().meta({ description: "true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`." }),
+			unlimited_models: z.array(z.string()).meta({ description: "The models whose use alone is unlimited, as GET /api/v1/balance's `unlimited_models`." })
+		})
+		.meta({ description: "The account's balance when the event was written, in GET /api/v1/balance's terms: `available`, `held`, `unlimited` and `unlimited_models`." })
 };
 
 const n = () => z.number().int();

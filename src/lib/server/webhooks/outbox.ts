@@ -5,6 +5,7 @@ import { queryRows } from '../db/client';
 import { subscribeDomainEvents, type DomainEvent } from '../domain-events';
 import { balances } from '../ledger';
 import { apiIdentityOf } from '../accounts';
+import { unlimitedBody } from '../../allocation-words';
 
 /**
  * The webhook event id of a domain event: the same change gives the same id, so a change
@@ -21,7 +22,8 @@ export function webhookEventId(event: Pick<DomainEvent, 'type' | 'key'>): string
  * event was recorded before, under its key or one of its `formerKeys`.
  * The payload (Standard Webhooks' `{type, timestamp, data}`) carries the event id, the sequence
  * number, the account, the name the API takes it back by (`user_id`: the host site's id, else the Quota
- * user id; `team_id`; `guest_id`: `apiIdentityOf`) and the balance after the change (tokens).
+ * user id; `team_id`; `guest_id`: `apiIdentityOf`) and the balance after the change (tokens, and unlimited use,
+ * as GET /api/v1/balance says them).
  */
 export async function writeOutbox(exec: Executor, event: DomainEvent): Promise<void> {
 	const [wanted] = await queryRows<{ n: number }>(
@@ -54,7 +56,7 @@ export async function writeOutbox(exec: Executor, event: DomainEvent): Promise<v
 			user_id: who.userId,
 			team_id: who.teamId,
 			guest_id: who.guestId,
-			balance_after: { available: b.available, held: b.held, unlimited: b.unlimited },
+			balance_after: { available: b.available, held: b.held, ...unlimitedBody(b.allocations) },
 			...event.data
 		}
 	};
