@@ -135,7 +135,7 @@ describe('API docs page on a phone', () => {
 		const page = await context.newPage();
 		await page.goto('/developers');
 		const exportLine = (await page.getByLabel('shell: set your key').textContent())!.trim();
-		expect(exportLine).toMatch(/^export QUOTA_KEY=qk_\w+$/);
+		expect(exportLine).toMatch(/^export QUOTA_API_KEY=qk_\w+$/);
 		// The reader puts their own key where the page's placeholder is.
 		const setKey = exportLine.replace(/=.*/, `=${DEMO_SITE_API_KEY}`);
 		const shells = ['bash', 'zsh'].filter((sh) => spawnSync('sh', ['-c', `command -v ${sh}`]).status === 0);
@@ -164,7 +164,7 @@ describe('API docs page on a phone', () => {
 			const run = spawnSync(process.execPath, ['--input-type=module', '-e', `${copied}\nconsole.log(JSON.stringify({ status: res.status, data }));`], {
 				encoding: 'utf8',
 				timeout: 20_000,
-				env: { PATH: process.env.PATH, QUOTA_KEY: DEMO_SITE_API_KEY, ...(await givenFor(page, e)) }
+				env: { PATH: process.env.PATH, QUOTA_API_KEY: DEMO_SITE_API_KEY, ...(await givenFor(page, e)) }
 			});
 			expect(run.stderr, e.id).toBe('');
 			const { status, data } = JSON.parse(run.stdout);

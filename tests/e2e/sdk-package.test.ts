@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_SITE_API_KEY } from './server';
 import { baseURL } from './browser';
+import { embedToken, sdkUse, webhookSdk } from '../../src/routes/developers/guides';
 
 // The SDK as a host site gets it (/developers, "Install"): `npm pack` in sdk/, then `npm install` of
 // that tarball in a project of its own. sdk.test.ts tests the same code from sdk/dist; this one tests
@@ -67,7 +68,25 @@ describe('the SDK tarball, installed as /developers says', () => {
 				"void quota.consume({ user: 'u', feature: 'f', units: 'one' });"
 			].join('\n')
 		);
-		writeFileSync(join(site, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, lib: ['ES2022', 'DOM'], types: [] }, files: ['use.ts'] }));
+		// /developers' TypeScript blocks, as copied into a host's strict project (tsc --init's default): their
+		// imports on top, the webhook's lines in the site's handler; Node's process.env as @types/node types it.
+		const [imports, lines] = [(code: string) => code.split('\n').filter((l) => l.startsWith('import ')), (code: string) => code.split('\n').filter((l) => !l.startsWith('import '))];
+		writeFileSync(
+			join(site, 'developers.ts'),
+			[
+				...new Set([...imports(sdkUse('http://localhost')), ...imports(webhookSdk)]),
+				'declare const process: { env: Record<string, string | undefined> };',
+				'declare function showToUser(words: string): void;',
+				...lines(sdkUse('http://localhost')),
+				embedToken,
+				'void token;',
+				'export async function onWebhook(request: Request) {',
+				...lines(webhookSdk),
+				'  return new Response(null, { status: 204 });',
+				'}'
+			].join('\n')
+		);
+		writeFileSync(join(site, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, lib: ['ES2022', 'DOM'], types: [] }, files: ['use.ts', 'developers.ts'] }));
 		execFileSync(process.execPath, [tsc, '-p', site], { cwd: site, encoding: 'utf8' });
 
 		// And it runs: the installed package, not the repository's files, against the production build.

@@ -165,7 +165,7 @@ export const examples: Example[] = [
 export const givenVariable = (g: NonNullable<Example['given']>) => g.param.toUpperCase();
 
 /** The one line a reader runs first; every example below reads the key from it. */
-export const exportKeyLine = 'export QUOTA_KEY=qk_your_key_here';
+export const exportKeyLine = 'export QUOTA_API_KEY=qk_your_key_here';
 
 /**
  * A curl command that runs as pasted in bash or zsh after `exportKeyLine`: the key inside double
@@ -174,7 +174,7 @@ export const exportKeyLine = 'export QUOTA_KEY=qk_your_key_here';
  */
 export function curlCommand(e: Example, origin: string): string {
 	const path = e.given ? e.path.replace(`{${e.given.param}}`, `$${givenVariable(e.given)}`) : e.path;
-	const lines = [`curl -sS -X ${e.method} "${origin}${path}"`, `  -H "Authorization: Bearer $QUOTA_KEY"`];
+	const lines = [`curl -sS -X ${e.method} "${origin}${path}"`, `  -H "Authorization: Bearer $QUOTA_API_KEY"`];
 	if (e.idempotent) lines.push(`  -H "Idempotency-Key: $(openssl rand -hex 16)"`);
 	if (e.body) lines.push(`  -H 'Content-Type: application/json'`, `  -d '${JSON.stringify(e.body).replaceAll("'", "'\\''")}'`);
 	return lines.join(' \\\n');
@@ -182,7 +182,7 @@ export function curlCommand(e: Example, origin: string): string {
 
 /** The same request with fetch, as an ES module for Node 20+ (or any runtime with fetch), key from the environment. */
 export function fetchModule(e: Example, origin: string): string {
-	const headers = [`    Authorization: \`Bearer \${process.env.QUOTA_KEY}\``];
+	const headers = [`    Authorization: \`Bearer \${process.env.QUOTA_API_KEY}\``];
 	if (e.idempotent) headers.push(`    'Idempotency-Key': crypto.randomUUID()`);
 	if (e.body) headers.push(`    'Content-Type': 'application/json'`);
 	const url = e.given ? `\`${origin}${e.path.replace(`{${e.given.param}}`, `\${process.env.${givenVariable(e.given)}}`)}\`` : `'${origin}${e.path}'`;

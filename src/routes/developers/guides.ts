@@ -18,7 +18,7 @@ export const sdkUse = (origin: string) =>
 	[
 		"import { Quota, LimitReached } from '@quota/sdk';",
 		'',
-		`const quota = new Quota({ baseUrl: '${origin}', apiKey: process.env.QUOTA_KEY });`,
+		`const quota = new Quota({ baseUrl: '${origin}', apiKey: process.env.QUOTA_API_KEY! });`,
 		'try {',
 		"  await quota.consume({ user: 'wp-42', feature: 'ai_bots', units: 100 }); // makes and reuses the Idempotency-Key",
 		'} catch (e) {',
@@ -40,7 +40,7 @@ export const webhookSdk = [
 	"import { verifyWebhook } from '@quota/sdk';",
 	'',
 	'const body = await request.text(); // the raw body, exactly as received: verify before parsing',
-	'const event = await verifyWebhook(process.env.QUOTA_WEBHOOK_SECRET, body, request.headers); // throws if forged or stale',
+	'const event = await verifyWebhook(process.env.QUOTA_WEBHOOK_SECRET!, body, request.headers); // throws if forged or stale',
 	"if (event.type === 'ping') return new Response(null, { status: 204 }); // a test event from the console: no account",
 	'// event.type, event.data.event_id (drop duplicates by it), event.data.sequence (order by it),',
 	'// event.data.user_id / team_id / guest_id: the account, as you send it to the API as user / team / guest'
@@ -49,7 +49,7 @@ export const webhookSdk = [
 export const webhookStandard = [
 	"import { Webhook } from 'standardwebhooks'; // npm install standardwebhooks",
 	'',
-	'const event = new Webhook(process.env.QUOTA_WEBHOOK_SECRET).verify(body, headers); // the whsec_ secret as shown; throws if forged or stale'
+	'const event = new Webhook(process.env.QUOTA_WEBHOOK_SECRET!).verify(body, headers); // the whsec_ secret as shown; throws if forged or stale'
 ].join('\n');
 
 /** The check itself, for a language without a Standard Webhooks library; runs as shown in Node. */
