@@ -284,6 +284,28 @@ describe('signed-in pages on a phone', () => {
 		}
 	});
 
+	it('shows every account in the picker on a phone, however many pools: none runs past the screen’s edge', async () => {
+		const { owner, member, call } = await ownTeam(browser, 'Acme Studio Research', 'Pia Picker', 'Mo Member', 100);
+		await call(owner.page, 'team.create', { name: 'Northwind Research Collective' });
+		await call(owner.page, 'team.create', { name: 'Lab' });
+		try {
+			for (const path of ['/dashboard', '/settings']) {
+				await owner.page.goto(path);
+				await waitForFresh(owner.page);
+				const picker = owner.page.getByRole('radiogroup', { name: 'Account to draw from' });
+				await expect.poll(() => picker.getByRole('radio').count()).toBe(4);
+				const box = (await picker.boundingBox())!;
+				const radios = await picker.getByRole('radio').evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().toJSON() as DOMRect));
+				expect(box.x + box.width).toBeLessThanOrEqual(390);
+				expect(radios.every((r) => r.left >= box.x - 0.5 && r.right <= box.x + box.width + 0.5), JSON.stringify(radios)).toBe(true);
+				await picker.scrollIntoViewIfNeeded();
+				await screen(owner.page, `app-picker-four${path.replace('/', '-')}`);
+			}
+		} finally {
+			await Promise.all([owner.context.close(), member.context.close()]);
+		}
+	});
+
 	it('jumps from the list of Settings sections to a section, its heading in view and focused', async () => {
 		await page.goto('/settings');
 		await waitForFresh(page);
