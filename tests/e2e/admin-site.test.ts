@@ -292,6 +292,17 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 			await screen(page, 'admin-catalog-id-taken-meanwhile-phone');
 			expect(sent).toEqual(['/trpc/store.admin.createProduct']);
 			expect(await stored()).toEqual(before);
+			// While the id stops the save, no "Saving this changes": the walk's $3 for 1,000 under the Token pack's id
+			// previewed the plans' "Save N%" as if it replaced that pack. Nothing is asked either.
+			const asked: string[] = [];
+			const onAsk = (r: Request) => void (r.url().includes('admin.catalog.savings') && asked.push(r.url()));
+			page.on('request', onAsk);
+			await page.getByLabel('Price', { exact: true }).fill('3');
+			await page.getByLabel('Tokens', { exact: true }).fill('1,000');
+			await page.waitForTimeout(800); // longer than the preview's 300 ms pause in typing
+			page.off('request', onAsk);
+			expect(asked).toEqual([]);
+			await expect(page.getByText(/^Saving this changes/).count()).resolves.toBe(0);
 			// Added under a free id by mistake and never ordered, it can be deleted from the list, asked once more first.
 			await id.fill(`taken-${run}`);
 			await page.getByRole('button', { name: 'Add package' }).click();
