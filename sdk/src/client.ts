@@ -23,7 +23,7 @@ export type ConsumeRequest = Json<Post<'/api/v1/consume'>['requestBody']>;
 export type ConsumeResult = Json<Post<'/api/v1/consume'>['responses'][200]>;
 export type HoldRequest = Json<Post<'/api/v1/holds'>['requestBody']>;
 export type Hold = Json<Post<'/api/v1/holds'>['responses'][201]>;
-export type SettleResult = Json<Post<'/api/v1/holds/{id}/settle'>['responses'][200]>;
+export type SettleResult = Json<Post<'/api/v1/holds/{hold_id}/settle'>['responses'][200]>;
 export type GrantRequest = Json<Post<'/api/v1/grants'>['requestBody']>;
 export type GrantResult = Json<Post<'/api/v1/grants'>['responses'][201]>;
 export type GrantEnded = Json<Post<'/api/v1/grants/{lot_id}/end'>['responses'][200]>;
@@ -120,13 +120,13 @@ export class Quota {
 	/** Charges `tokens` (at most what is held) and gives the rest back. */
 	settle(holdId: string, tokens: number, options: CallOptions = {}): Promise<SettleResult> {
 		const header = { 'Idempotency-Key': options.idempotencyKey ?? newKey() };
-		return unwrap(this.api.POST('/api/v1/holds/{id}/settle', { params: { path: { id: holdId }, header }, body: { tokens }, signal: options.signal }));
+		return unwrap(this.api.POST('/api/v1/holds/{hold_id}/settle', { params: { path: { hold_id: holdId }, header }, body: { tokens }, signal: options.signal }));
 	}
 
 	/** Gives every held token back. */
 	release(holdId: string, options: CallOptions = {}): Promise<SettleResult> {
 		const header = { 'Idempotency-Key': options.idempotencyKey ?? newKey() };
-		return unwrap(this.api.POST('/api/v1/holds/{id}/release', { params: { path: { id: holdId }, header }, body: {}, signal: options.signal }));
+		return unwrap(this.api.POST('/api/v1/holds/{hold_id}/release', { params: { path: { hold_id: holdId }, header }, body: {}, signal: options.signal }));
 	}
 
 	/**

@@ -1284,7 +1284,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/holds/{id}/settle": {
+    "/api/v1/holds/{hold_id}/settle": {
         parameters: {
             query?: never;
             header?: never;
@@ -1306,7 +1306,7 @@ export interface paths {
                 };
                 path: {
                     /** @description The hold id POST /api/v1/holds answered. */
-                    id: string;
+                    hold_id: string;
                 };
                 cookie?: never;
             };
@@ -1497,7 +1497,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/holds/{id}/release": {
+    "/api/v1/holds/{hold_id}/release": {
         parameters: {
             query?: never;
             header?: never;
@@ -1519,7 +1519,7 @@ export interface paths {
                 };
                 path: {
                     /** @description The hold id POST /api/v1/holds answered. */
-                    id: string;
+                    hold_id: string;
                 };
                 cookie?: never;
             };

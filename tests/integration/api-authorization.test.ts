@@ -67,8 +67,8 @@ const matrix: Record<string, Row> = {
 	'POST api/v1/check': { allow: readers, request: (w) => ({ path: '/api/v1/check', body: { user: w.a.id, feature: 'search_images', units: 1 } }) },
 	'POST api/v1/consume': { allow: spenders, request: (w) => ({ path: '/api/v1/consume', headers: idem(), body: { user: w.a.id, feature: 'search_images', units: 1 } }) },
 	'POST api/v1/holds': { allow: spenders, request: (w) => ({ path: '/api/v1/holds', headers: idem(), body: { user: w.a.id, feature: 'search_images', max_tokens: 5 } }) },
-	'POST api/v1/holds/[id]/settle': { allow: spenders, request: async (w) => ({ path: `/api/v1/holds/${await w.holdId()}/settle`, body: { tokens: 1 } }) },
-	'POST api/v1/holds/[id]/release': { allow: spenders, request: async (w) => ({ path: `/api/v1/holds/${await w.holdId()}/release`, body: {} }) },
+	'POST api/v1/holds/[hold_id]/settle': { allow: spenders, request: async (w) => ({ path: `/api/v1/holds/${await w.holdId()}/settle`, body: { tokens: 1 } }) },
+	'POST api/v1/holds/[hold_id]/release': { allow: spenders, request: async (w) => ({ path: `/api/v1/holds/${await w.holdId()}/release`, body: {} }) },
 	// Granting is its own scope: a metering key (consume) gives nobody tokens.
 	'POST api/v1/grants': { allow: ['siteKey', 'siteGrant'], request: (w) => ({ path: '/api/v1/grants', headers: idem(), body: { user: w.a.id, tokens: 5, source: 'bonus' } }) },
 	'POST api/v1/grants/[lot_id]/end': { allow: ['siteKey', 'siteGrant'], request: async (w) => ({ path: `/api/v1/grants/${await w.unlimitedLotId()}/end`, headers: idem(), body: {} }) },

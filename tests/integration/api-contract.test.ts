@@ -215,6 +215,9 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const other = await member(db, 0);
 		// Someone else's hold: 404, as for an unknown id (no existence oracle).
 		expect((await callJson(`/api/v1/holds/${h.json.hold_id}/release`, { headers: bearer(other.key), body: {} })).status).toBe(404);
+		// A path that is no hold id names the parameter as the documents do (hold_id, what a hold answered).
+		const notId = await callJson('/api/v1/holds/not-a-uuid/settle', { headers: bearer(m.key), body: { tokens: 1 } });
+		expect([notId.status, notId.json.error, notId.json.message]).toEqual([400, 'invalid_input', expect.stringMatching(/^hold_id must be a UUID/)]);
 		expect(await lotTokens(m.accountId)).toBe(750);
 		await expectInvariants(db);
 	});
@@ -352,7 +355,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(r.json.openapi).toBe('3.1.0');
 		await SwaggerParser.validate(structuredClone(r.json) as never);
 		expect(Object.keys(r.json.paths)).toEqual(
-			expect.arrayContaining(['/api/v1/balance', '/api/v1/consume', '/api/v1/holds', '/api/v1/holds/{id}/settle', '/api/v1/grants', '/api/v1/usage', '/api/v1/stream'])
+			expect.arrayContaining(['/api/v1/balance', '/api/v1/consume', '/api/v1/holds', '/api/v1/holds/{hold_id}/settle', '/api/v1/grants', '/api/v1/usage', '/api/v1/stream'])
 		);
 	});
 
@@ -419,7 +422,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(off.status).toBe(403);
 		await expectInvariants(db);
 	});
-	it('POST /api/v1/holds/{id}/release works with no body and no Content-Type, as documented', async () => {
+	it('POST /api/v1/holds/{hold_id}/release works with no body and no Content-Type, as documented', async () => {
 		const m = await member(db, 1000);
 		const h = await callJson('/api/v1/holds', { headers: bearer(m.key, idem()), body: { feature: 'generate_texts', max_tokens: 300 } });
 		const r = await callJson(`/api/v1/holds/${h.json.hold_id}/release`, { method: 'POST', headers: bearer(m.key) });

@@ -39,7 +39,7 @@ describe(`documented refusals per route on ${backend}`, () => {
 		]);
 		const check = codes('/api/v1/check', 'post');
 		for (const code of ['idempotency_key_reused', 'idempotency_key_in_flight', 'insufficient_tokens', 'hold_expired']) expect(check).not.toContain(code);
-		expect(codes('/api/v1/holds/{id}/settle', 'post')).toEqual(expect.arrayContaining(['hold_already_settled', 'hold_expired', 'idempotency_key_reused']));
+		expect(codes('/api/v1/holds/{hold_id}/settle', 'post')).toEqual(expect.arrayContaining(['hold_already_settled', 'hold_expired', 'idempotency_key_reused']));
 		// The body schema of a status refuses a code the route does not list.
 		expect(matches(documented('/api/v1/check', 'post', 422), { error: 'idempotency_key_reused', message: 'x' }).ok).toBe(false);
 		expect(matches(documented('/api/v1/check', 'post', 422), { error: 'unknown_feature', message: 'x' }).ok).toBe(true);
@@ -69,7 +69,7 @@ describe(`documented refusals per route on ${backend}`, () => {
 		expect((await settle()).status).toBe(200);
 		const again = await settle();
 		expect([again.status, again.json.error]).toEqual([409, 'hold_already_settled']);
-		expect(matches(documented('/api/v1/holds/{id}/settle', 'post', 409), again.json).ok).toBe(true);
+		expect(matches(documented('/api/v1/holds/{hold_id}/settle', 'post', 409), again.json).ok).toBe(true);
 	});
 
 	it('a paused key is refused with 403 forbidden saying where it is resumed: a site key in Admin → API keys, an account key in Settings → API keys', async () => {

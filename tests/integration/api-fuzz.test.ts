@@ -81,7 +81,7 @@ const notRest: Record<string, string> = {
 	'api/paddle-simulator/transactions/[id]/[action]': "the Paddle simulator's own (not_found unless it is the store's provider), tested in the store's tests"
 };
 
-/** Each folder under `dir` (relative to `root`) with a +server.ts: a route, as `api/v1/holds/[id]/settle`. */
+/** Each folder under `dir` (relative to `root`) with a +server.ts: a route, as `api/v1/holds/[hold_id]/settle`. */
 function routeFiles(dir: string, root: string): string[] {
 	return readdirSync(dir).flatMap((name) => {
 		const path = join(dir, name);

@@ -52,18 +52,19 @@ function base(path: string): Request {
 		'/api/v1/check': { user, feature: 'ai_bots', units: 1 },
 		'/api/v1/consume': { user, feature: 'ai_bots', units: 1 },
 		'/api/v1/holds': { user, feature: 'ai_bots', max_tokens: 10 },
-		'/api/v1/holds/{id}/settle': { tokens: 1 },
+		'/api/v1/holds/{hold_id}/settle': { tokens: 1 },
 		'/api/v1/grants': { user, tokens: 1, source: 'bonus' },
 		'/api/v1/webhook-endpoints': { url: 'https://hooks.example.com/quota', event_types: ['grant.created'] },
 		'/api/v1/webhook-endpoints/{id}': { enabled: true },
 		'/api/v1/embed-tokens': { user, ttl_seconds: 600 }
 	};
 	const endpoints = path.startsWith('/api/v1/webhook-endpoints') || path.startsWith('/api/v1/embed');
-	const id = !path.includes('{id}') ? '' : endpoints ? endpointId : holds.pop()!;
+	const id = path.includes('{id}') && endpoints ? endpointId : '';
+	const hold_id = path.includes('{hold_id}') ? holds.pop()! : '';
 	// Only a route whose query names the account takes one (the webhook routes name none; a body names it).
 	const query: Record<string, string> = namesAccountInQuery(path) ? { user } : {};
 	// An unknown lot: the end route answers 404 past its limits' checks.
-	return { params: { featureKey: 'ai_bots', id, lot_id: randomUUID(), deliveryId: '999999999' }, query, headers, body: bodies[path] };
+	return { params: { featureKey: 'ai_bots', id, hold_id, lot_id: randomUUID(), deliveryId: '999999999' }, query, headers, body: bodies[path] };
 }
 
 /** Each limit of a schema (one of anyOf's branches counts) with a value at it and one past it. */

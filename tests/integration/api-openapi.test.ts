@@ -27,7 +27,7 @@ const scopeOf = (op: Operation): string | null => op.security?.find((s) => 'apiK
 /** The member's key's scopes (beforeAll): a route needing another refuses it before reading the request. */
 let memberScopes: string[] = [];
 /** Path values that exist, so generated requests also reach the success paths. */
-const existing: Record<string, string[]> = { featureKey: ['ai_bots', 'generate_texts'], id: [], deliveryId: [], lot_id: [] };
+const existing: Record<string, string[]> = { featureKey: ['ai_bots', 'generate_texts'], id: [], hold_id: [], deliveryId: [], lot_id: [] };
 const holdIds: string[] = [];
 /** An open hold made before each test, for the plain example of the hold routes: the generated settles and releases of the tests before may have closed every hold in holdIds. */
 let exampleHold = '';
@@ -69,7 +69,8 @@ beforeEach(async () => {
 	// An unlimited lot in force for the end route's plain example (the generated requests may have ended the ones before).
 	existing.lot_id!.push((await grant(db.orm, { accountId: u.accountId, tokens: 0, unlimited: true, source: 'admin' })).lotId);
 	exampleHold = await openHold();
-	existing.id = [...holdIds, ...(await db.rows<{ id: string }>(sql`select id from webhook_endpoints`)).map((r) => r.id)];
+	existing.hold_id = [...holdIds];
+	existing.id = (await db.rows<{ id: string }>(sql`select id from webhook_endpoints`)).map((r) => r.id);
 	// Newest last, and only endpoints that still exist: a generated DELETE may have removed one, and
 	// Postgres returns rows in no set order, so a stale or deleted endpoint could otherwise come last.
 	const deliveries = await db.rows<{ id: number; endpoint_id: string }>(
@@ -214,7 +215,7 @@ function example(path: string, op: Operation): Generated {
 		'/api/v1/check': { json: { user, feature: 'ai_bots', units: 1 } },
 		'/api/v1/consume': { json: { feature: 'ai_bots', units: 1 } },
 		'/api/v1/holds': { json: { feature: 'ai_bots', max_tokens: 10 } },
-		'/api/v1/holds/{id}/settle': { json: { tokens: 1 } },
+		'/api/v1/holds/{hold_id}/settle': { json: { tokens: 1 } },
 		'/api/v1/grants': { json: { user, tokens: 10, source: 'bonus' } },
 		'/api/v1/embed-tokens': { json: { user } },
 		// A new URL each time: the API keeps one endpoint per URL.
@@ -224,7 +225,7 @@ function example(path: string, op: Operation): Generated {
 	const ownAccount = path.startsWith('/api/v1/holds') || path === '/api/v1/consume';
 	return {
 		key: embedOnly(op) ? 'embed' : ownAccount ? 'member' : 'site',
-		params: { featureKey: 'ai_bots', lot_id: existing.lot_id!.at(-1)!, ...(path.includes('{id}') ? withDelivery(path, path.startsWith('/api/v1/holds') ? exampleHold : existing.id!.pop()!) : {}) },
+		params: { featureKey: 'ai_bots', lot_id: existing.lot_id!.at(-1)!, hold_id: exampleHold, ...(path.includes('{id}') ? withDelivery(path, existing.id!.pop()!) : {}) },
 		// Only a route whose query names the account takes one: any other refuses a parameter it does not take.
 		query: !ownAccount && op.parameters?.some((p) => p.in === 'query' && p.name === 'user') ? { user } : {},
 		headers: op.parameters?.some((p) => p.name === 'Idempotency-Key') ? { 'Idempotency-Key': `openapi-example-${path}` } : {},

@@ -101,7 +101,7 @@ describe(`a settled hold's use on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
-	it('POST /holds/{id}/settle answers paid_by: the sources of the settled tokens; /release answers []', async () => {
+	it('POST /holds/{hold_id}/settle answers paid_by: the sources of the settled tokens; /release answers []', async () => {
 		const m = await member(db, 1000);
 		const h = await callJson('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `rest-${++n}` }), body: { feature: 'generate_texts', max_tokens: 600 } });
 		const s = await callJson(`/api/v1/holds/${h.json.hold_id}/settle`, { headers: bearer(m.key), body: { tokens: 250 } });

@@ -92,7 +92,7 @@ export const examples: Example[] = [
 		method: 'POST',
 		path: '/api/v1/holds',
 		title: 'Hold tokens while a reply streams',
-		about: 'Reserves up to max_tokens for ttl_seconds; other uses cannot spend them meanwhile. Then POST /api/v1/holds/{id}/settle with {"tokens": <real cost>} (the rest is released) or /release. A hold closes once: a second settle or release answers 409 hold_already_settled, so their Idempotency-Key is optional (with one, a retry gets the first answer back); an expired hold answers 409 hold_expired.',
+		about: 'Reserves up to max_tokens for ttl_seconds; other uses cannot spend them meanwhile. Then POST /api/v1/holds/{hold_id}/settle with {"tokens": <real cost>} (the rest is released) or /release. A hold closes once: a second settle or release answers 409 hold_already_settled, so their Idempotency-Key is optional (with one, a retry gets the first answer back); an expired hold answers 409 hold_expired.',
 		idempotent: true,
 		body: { user: 'wp-42', feature: 'ai_bots', max_tokens: story.hold.maxTokens, ttl_seconds: story.hold.ttlSeconds },
 		response: {

@@ -293,7 +293,7 @@ function buildDocument() {
 					responses: { ...keyedOk(201, s.responses.hold, 'Held'), ...errors(SPENDING) }
 				}
 			},
-			'/api/v1/holds/{id}/settle': {
+			'/api/v1/holds/{hold_id}/settle': {
 				post: {
 					...needs('consume'),
 					summary: 'Charge the real amount (≤ held); the rest is released',
@@ -302,7 +302,7 @@ function buildDocument() {
 					responses: { ...keyedOk(200, s.responses.settle, 'Settled'), ...errors(CLOSING, 'a `tokens` above what the hold holds (`details.fieldErrors.tokens` says the held figure)') }
 				}
 			},
-			'/api/v1/holds/{id}/release': {
+			'/api/v1/holds/{hold_id}/release': {
 				post: {
 					...needs('consume'),
 					summary: 'Give every held token back (no body needed)',

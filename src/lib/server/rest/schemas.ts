@@ -161,7 +161,7 @@ export const usageQuery = oneTarget(
 );
 
 export const featureParams = z.object({ featureKey: keyLookup.meta({ description: 'Feature key, e.g. ai_bots.' }) });
-export const holdParams = z.object({ id: z.uuid().meta({ description: 'The hold id POST /api/v1/holds answered.' }) });
+export const holdParams = z.object({ hold_id: z.uuid().meta({ description: 'The hold id POST /api/v1/holds answered.' }) });
 
 /** The stream's Last-Event-ID header: an event id it sent (a digest), so anything longer is not one. */
 export const lastEventIdHeader = z.object({
