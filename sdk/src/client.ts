@@ -69,6 +69,20 @@ async function unwrap<T>(answer: Promise<Answer<T>>): Promise<T> {
 
 const newKey = () => globalThis.crypto.randomUUID();
 
+/**
+ * A call's query as sent: text and numbers only. In plain JavaScript an option put in the query
+ * (`stream({ user, signal })`) would go out as fields named "signal[aborted]", …, which the server
+ * refuses by those names: refused here instead (TypeError), naming the field and where an option goes.
+ */
+function queryOf<Q extends object>(query: Q): Q {
+	for (const [name, value] of Object.entries(query)) {
+		if (value === undefined || typeof value === 'string' || typeof value === 'number') continue;
+		const option = name === 'signal' ? ': pass { signal } as the second argument, the options' : '';
+		throw new TypeError(`Quota: "${name}" is not a query field of this call (text or a number)${option}.`);
+	}
+	return query;
+}
+
 function delay(ms: number, signal?: AbortSignal): Promise<boolean> {
 	return new Promise((resolve) => {
 		if (signal?.aborted) return resolve(false);
@@ -182,8 +196,8 @@ export class Quota {
 	}
 
 	/** Balances per model, free allowances, `available` and `held` tokens. */
-	balance(target: Target = {}, options: { signal?: AbortSignal } = {}): Promise<Balance> {
-		return unwrap(this.api.GET('/api/v1/balance', { params: { query: target }, signal: options.signal }));
+	async balance(target: Target = {}, options: { signal?: AbortSignal } = {}): Promise<Balance> {
+		return unwrap(this.api.GET('/api/v1/balance', { params: { query: queryOf(target) }, signal: options.signal }));
 	}
 
 	/**
@@ -191,6 +205,7 @@ export class Quota {
 	 * next page only when the loop asks for it.
 	 */
 	async *usage(query: Target & { limit?: number } = {}, options: { signal?: AbortSignal } = {}): AsyncGenerator<UsagePage> {
+		queryOf(query);
 		let cursor: string | undefined;
 		do {
 			const page = await unwrap(this.api.GET('/api/v1/usage', { params: { query: { ...query, cursor } }, signal: options.signal }));
@@ -209,6 +224,7 @@ export class Quota {
 	 */
 	async *stream(target: Target = {}, options: { signal?: AbortSignal } = {}): AsyncGenerator<Balance> {
 		const { signal } = options;
+		queryOf(target);
 		let lastId: string | undefined;
 		let retryMs = 3000;
 		for (;;) {

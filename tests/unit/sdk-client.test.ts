@@ -142,3 +142,17 @@ describe('SDK server-sent events parser', () => {
 		]);
 	});
 });
+
+describe('SDK queries', () => {
+	it('refuses an option put in a query (plain JavaScript: stream({ user, signal })), naming it and where it goes, and sends nothing', async () => {
+		run([json(200, { success: true })]);
+		const quota = client();
+		const signal = new AbortController().signal;
+		const misplaced = { user: 'wp-42', signal } as unknown as { user: string };
+		const words = 'Quota: "signal" is not a query field of this call (text or a number): pass { signal } as the second argument, the options.';
+		await expect(quota.balance(misplaced)).rejects.toThrow(new TypeError(words));
+		await expect(quota.stream(misplaced).next()).rejects.toThrow(new TypeError(words));
+		await expect(quota.usage({ user: 'wp-42', limit: { max: 5 } } as unknown as { user: string }).next()).rejects.toThrow(new TypeError('Quota: "limit" is not a query field of this call (text or a number).'));
+		expect(seen).toEqual([]);
+	});
+});
