@@ -266,6 +266,11 @@ describe(`embed tokens on ${backend}`, () => {
 		// The general balance's expires_at is its soonest part's; its parts say how many tokens that is, and that the rest never expire.
 		const general = s.json.allocations.find((x: { model: string | null }) => x.model === null);
 		expect(general).toMatchObject({ remaining: 1200, expires_at: soon.toISOString(), parts: [{ remaining: 200, unlimited: false, expires_at: soon.toISOString() }, { remaining: 1000, unlimited: false, expires_at: null }] });
+		// One model's unlimited use: said as GET /api/v1/balance says it, not as every model's.
+		await grant(db.orm, { accountId: a.accountId, tokens: 0, unlimited: true, source: 'admin', model: 'text-embedding-3-small' });
+		const [widget, api] = [await summary(json.token), await callJson(`/api/v1/balance?user=${a.id}`, { method: 'GET', headers: bearer(site) })];
+		expect([widget.json.unlimited, widget.json.unlimited_models]).toEqual([false, ['text-embedding-3-small']]);
+		expect([widget.json.unlimited, widget.json.unlimited_models]).toEqual([api.json.unlimited, api.json.unlimited_models]);
 		const res = await call('/api/v1/embed/stream', { headers: bearer(json.token) });
 		const use = () => consume(db.orm, { accountId: a.accountId, feature: 'ai_bots', units: 10, model: 'gpt-5-nano', actor: {}, idempotency: { scope: 'embed', key: crypto.randomUUID() } });
 		const got = await events(res, 2, use);
