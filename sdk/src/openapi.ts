@@ -3658,7 +3658,7 @@ export interface paths {
                             available: number;
                             /** @description Tokens the account's open holds reserve, from its lots and its free allowances alike: in no `available` and in no allocation's `credit`; the part a hold took from a free allowance is also in that allowance's `used`. `available + held` is everything the account has until its holds close; a host totalling spent tokens adds up /usage's `tokens_used` (consumes and settled holds), not `used` or `held`. */
                             held: number;
-                            /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. The widget says which beside `available`, as the dashboard does. */
+                            /** @description true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. The widget says it, or the models of `unlimited_models`, beside `available`, as the dashboard does. */
                             unlimited: boolean;
                             /** @description The models whose use alone is unlimited (`available` still counts the rest), as GET /api/v1/balance's `unlimited_models`. */
                             unlimited_models: string[];

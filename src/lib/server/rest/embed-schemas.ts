@@ -40,7 +40,7 @@ const nullableInt = z.number().int().nullable();
 const balancePart = {
 	available: z.number().int().meta({ description: "Tokens the account can spend now (as GET /api/v1/balance's `available`)." }),
 	held: z.number().int().meta({ description: BALANCE_HELD }),
-	unlimited: z.boolean().meta({ description: "true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. The widget says which beside `available`, as the dashboard does." }),
+	unlimited: z.boolean().meta({ description: "true while the account has unlimited use of every model, as GET /api/v1/balance's `unlimited`. The widget says it, or the models of `unlimited_models`, beside `available`, as the dashboard does." }),
 	unlimited_models: z.array(z.string()).meta({ description: "The models whose use alone is unlimited (`available` still counts the rest), as GET /api/v1/balance's `unlimited_models`." }),
 	used_today: z.number().int(),
 	used_this_month: z.number().int(),
