@@ -479,6 +479,16 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await editor.getByText(/^100 model tokens × 1\.2 = 120 tokens$/).waitFor();
 		await editor.scrollIntoViewIfNeeded();
 		await screen(page, 'admin-rates-model-token-phone');
+		// "1,500" is 1500 or 1.5: said in the preview and beside the field, nothing sent (it was saved as 1.5 under "× 1,500 = 12 tokens").
+		const unclear = '“1,500” could be 1500 or 1.5: type it without the comma, or with a point.';
+		await editor.getByLabel('Tokens per model token').fill('1,500');
+		await editor.getByText(`No cost to show: ${unclear}`).waitFor();
+		await editor.getByRole('button', { name: 'Add feature' }).click();
+		await expectNoteBeside(rate, `Tokens per unit: ${unclear}`);
+		await screen(page, 'admin-rates-unclear-rate-phone');
+		// The preview multiplies by the rate saved, written as the list writes it.
+		await editor.getByLabel('Tokens per model token').fill('1500');
+		await editor.getByText(/^100 model tokens × 1,500 = 150,000 tokens$/).waitFor();
 		await editor.getByRole('button', { name: 'Cancel' }).click();
 	});
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { featureSavedWords, noCostWords, parseRate, previewCost, unitsIn } from '../../src/lib/client/admin/rates';
+import { featureSavedWords, noCostWords, parseRate, previewCost, rateText, unitsIn } from '../../src/lib/client/admin/rates';
 
 describe('the rate preview', () => {
 	it('counts words and characters of a sample as a person does', () => {
@@ -11,6 +11,21 @@ describe('the rate preview', () => {
 		expect(previewCost(100, '0.07')).toBe(7); // 100 × 0.07 is 7.000000000000001 in a double
 		expect(previewCost(3, '2.5')).toBe(8);
 		expect(previewCost(10, '1,5')).toBe(15); // a decimal comma is read as a point
+	});
+	it('reads a decimal comma and thousands grouped by commas, and refuses "1,500", which could be either, saying both', () => {
+		expect(parseRate('1,5')).toEqual({ ok: true, value: 1.5 });
+		expect(parseRate('0,0025')).toEqual({ ok: true, value: 0.0025 });
+		expect(parseRate('1,000,000')).toEqual({ ok: true, value: 1_000_000 });
+		expect(parseRate('1,500.25')).toEqual({ ok: true, value: 1500.25 });
+		expect(parseRate('1500')).toEqual({ ok: true, value: 1500 });
+		// It was saved as 1.5, the preview saying "8 words × 1,500 = 12 tokens" (the walk).
+		expect(parseRate('1,500')).toEqual({ ok: false, error: 'Tokens per unit: “1,500” could be 1500 or 1.5: type it without the comma, or with a point.' });
+		expect(previewCost(8, '1,500')).toBeNull();
+		expect(noCostWords('1,500')).toBe('No cost to show: “1,500” could be 1500 or 1.5: type it without the comma, or with a point.');
+		expect(previewCost(8, '1500')).toBe(12_000);
+	});
+	it('shows a rate as it is saved, grouped and with its decimals: the figure the preview multiplies by', () => {
+		expect([1500, 1.5, 0.0025, 1_000_000].map(rateText)).toEqual(['1,500', '1.5', '0.0025', '1,000,000']);
 	});
 	it('refuses a rate the ledger would refuse, and shows no cost for it', () => {
 		for (const bad of ['0', '-1', '0.00001', 'abc', '2000000']) {

@@ -15,13 +15,34 @@ export function unitsIn(text: string, unit: 'word' | 'character'): number {
 /** What a rate may be, as the ledger checks it: "above 0, at most 1,000,000, with at most 4 decimal places". */
 const RATE_RULE = `above 0, at most ${figure(MAX_RATE)}, with at most ${counted(RATE_DECIMALS, 'decimal place')}`;
 
-/** A rate typed in the form: a number > 0 with at most RATE_DECIMALS decimals, or why not. */
+/** Thousands grouped by commas: "1,000,000", or "1,500.5" (its decimals after a point), as the Catalog's prices read them. */
+const GROUPED = /^\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?$|^\d{1,3},\d{3}\.\d+$/;
+/** One comma before three digits: "1,500" is 1500 grouped, or 1.5 with a decimal comma (a rate has up to 4 decimals). */
+const AMBIGUOUS = /^(\d{1,3}),(\d{3})$/;
+
+/** Why a typed rate cannot be read as one number ("“1,500” could be 1500 or 1.5: …"), or null. */
+function ambiguity(typed: string): string | null {
+	const m = AMBIGUOUS.exec(typed);
+	return m ? `“${typed}” could be ${m[1]}${m[2]} or ${Number(`${m[1]}.${m[2]}`)}: type it without the comma, or with a point.` : null;
+}
+
+/**
+ * A rate typed in the form: a number > 0 with at most RATE_DECIMALS decimals, or why not. A decimal
+ * comma reads as a point ("1,5" → 1.5) and thousands grouped by commas as one number ("1,000,000");
+ * "1,500", which is either, is refused, saying both (it was saved as 1.5 when 1500 was meant).
+ */
 export function parseRate(text: string): { ok: true; value: number } | { ok: false; error: string } {
-	const t = text.trim().replace(',', '.');
+	const typed = text.trim();
+	const unclear = ambiguity(typed);
+	if (unclear) return { ok: false, error: `Tokens per unit: ${unclear}` };
+	const t = GROUPED.test(typed) ? typed.replaceAll(',', '') : typed.replace(',', '.');
 	const units = rateUnits(t);
 	if (units === null || units <= 0n || Number(t) > MAX_RATE) return { ok: false, error: `Tokens per unit: ${RATE_RULE}.` };
 	return { ok: true, value: Number(t) };
 }
+
+/** A rate as the preview and the list show it: 1500 → "1,500", 1.5 → "1.5" (the value saved, not the text typed). */
+export const rateText = (rate: number) => rate.toLocaleString('en-US', { maximumFractionDigits: RATE_DECIMALS });
 
 /**
  * What the preview says when it has no cost: why, once a rate is typed that the form would refuse
@@ -29,13 +50,15 @@ export function parseRate(text: string): { ok: true; value: number } | { ok: fal
  * as the playground says why it shows none; "—" while the rate is empty or the sample counts nothing.
  * Before, a rate like 0.333333 showed "—" alone, and the reason only after "Add feature".
  */
-export function noCostWords(rateText: string): string {
-	return rateText.trim() && !parseRate(rateText).ok ? `No cost to show until the rate is ${RATE_RULE}.` : '—';
+export function noCostWords(typed: string): string {
+	if (!typed.trim() || parseRate(typed).ok) return '—';
+	const unclear = ambiguity(typed.trim());
+	return unclear ? `No cost to show: ${unclear}` : `No cost to show until the rate is ${RATE_RULE}.`;
 }
 
 /** The cost of `units` at a typed rate, or null when either is not valid. */
-export function previewCost(units: number, rateText: string): number | null {
-	const r = parseRate(rateText);
+export function previewCost(units: number, typed: string): number | null {
+	const r = parseRate(typed);
 	if (!r.ok || !Number.isSafeInteger(units) || units < 0) return null;
 	return costOf(units, r.value);
 }
