@@ -130,6 +130,31 @@ describe('features and keys on Rates', () => {
 			await screen(page, 'rates-module-remove-refused-390');
 			expect(sent.filter((s) => s.includes('remove'))).toHaveLength(2);
 
+			// A model likewise (it had no Remove… at all: one added by mistake sat in every model picker for good).
+			const models = page.getByRole('form', { name: 'Add to models' });
+			const modelName = `Mistake model ${stamp}`;
+			await models.getByLabel('Key', { exact: true }).fill(`mistake-model-${stamp}`);
+			await models.getByLabel('Name', { exact: true }).fill(modelName);
+			await models.getByLabel('Engine', { exact: true }).fill('openai');
+			await models.getByRole('button', { name: 'Add' }).click();
+			await page.getByText(`“${modelName}” saved.`, { exact: false }).waitFor();
+			await page.getByRole('button', { name: `Edit ${modelName}` }).click();
+			const mistakeModel = page.getByRole('form', { name: `Edit ${modelName}`, exact: true });
+			await mistakeModel.getByRole('button', { name: `Remove… ${modelName}` }).click();
+			await mistakeModel.getByText(`Remove “${modelName}”? Only a model that no lot, use, package or event bonus names can go.`).waitFor();
+			await mistakeModel.getByRole('button', { name: `Remove ${modelName}` }).click();
+			await page.getByRole('status').getByText(`“${modelName}” removed. Recorded in the audit log.`).waitFor();
+			await expect(page.getByRole('button', { name: `Edit ${modelName}` }).count()).resolves.toBe(0);
+			// The demo's GPT-5 Nano: its lots, its use and the packages that sell it keep it, said at once, nothing asked.
+			await page.getByRole('button', { name: 'Edit GPT-5 Nano', exact: true }).click();
+			const nano = page.getByRole('form', { name: 'Edit GPT-5 Nano', exact: true });
+			await nano.getByRole('button', { name: 'Remove… GPT-5 Nano' }).click();
+			await nano.getByRole('alert').getByText(/^“GPT-5 Nano” stays: \d+ lots? (is|are) for it, it was used and the packages? .*“.+”.* sells? it\. Only a model nothing names can be removed; its name and engine can still change\.$/).waitFor();
+			await expect(nano.getByRole('button', { name: 'Remove GPT-5 Nano', exact: true }).count()).resolves.toBe(0);
+			await nano.getByRole('alert').scrollIntoViewIfNeeded();
+			await screen(page, 'rates-model-remove-refused-390');
+			expect(sent.filter((s) => s.includes('remove'))).toHaveLength(3);
+
 			// The removal is in the audit log, with the feature as it was.
 			await page.goto('/admin/audit?action=rates.feature_removed');
 			const entry = page.getByRole('listitem').filter({ hasText: 'Feature removed' }).filter({ hasText: name }).first();

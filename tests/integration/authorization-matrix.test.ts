@@ -42,7 +42,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { hashPassword } from '../../src/lib/server/accounts/passwords';
 import { hashToken } from '../../src/lib/server/accounts/tokens';
 import { upsertProduct } from '../../src/lib/server/store/catalog';
-import { grant, setAllowanceRule, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
+import { grant, setAllowanceRule, upsertFeature, upsertModel, upsertModule } from '../../src/lib/server/ledger';
 import { expectInvariants } from '../helpers/ledger';
 import { createEndpoint } from '../../src/lib/server/webhooks';
 import { ensureRecurring } from '../../src/lib/server/schedule';
@@ -258,6 +258,15 @@ const matrix: Record<string, Entry> = {
 		return { key: `rm-m-${w.tag}` };
 	} },
 	'admin.models.upsert': { allow: siteAdmin, input: (w) => ({ key: `model-${w.tag}`, name: 'Matrix model', engine: 'openai' }) },
+	// A model nothing names: a site admin asks whether it would stay, and removes it; anyone else is refused.
+	'admin.models.kept': { allow: siteAdmin, input: async (w, db) => {
+		await upsertModel(db.orm, { key: `kept-model-${w.tag}`, name: 'Matrix kept model', engine: 'openai' });
+		return { key: `kept-model-${w.tag}` };
+	} },
+	'admin.models.remove': { allow: siteAdmin, input: async (w, db) => {
+		await upsertModel(db.orm, { key: `rm-model-${w.tag}`, name: 'Matrix mistake model', engine: 'openai' });
+		return { key: `rm-model-${w.tag}` };
+	} },
 	'admin.allowances.list': { allow: siteAdmin },
 	'admin.allowances.set': { allow: siteAdmin, input: async (w, db) => ({ module: (await adminModule(w, db)).key, audience: 'user', limitTokens: 100, period: 'daily' }) },
 	'admin.caps.set': { allow: siteAdmin, input: (w) => ({ accountId: w.teamA.accountId, period: 'daily', limitTokens: 1000 }) },

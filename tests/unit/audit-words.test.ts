@@ -98,6 +98,7 @@ const samples: Record<AuditAction, Sample> = {
 	'rates.module_saved': entry({ targetType: 'module', targetId: 'chat', after: { key: 'chat', name: 'Chatbot', limitType: 'none', onExhausted: 'message', limitMessage: 'Buy tokens.' } }),
 	'rates.module_removed': entry({ targetType: 'module', targetId: 'images', before: { key: 'images', name: 'Images', limitType: 'none', onExhausted: 'message', limitMessage: 'Buy tokens.' }, detail: { key: 'images' } }),
 	'rates.model_saved': entry({ targetType: 'model', targetId: 'gpt-5-nano', before: { key: 'gpt-5-nano', name: 'GPT-5 nano', engine: 'openai' }, after: { key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' } }),
+	'rates.model_removed': entry({ targetType: 'model', targetId: 'w55-model', before: { key: 'w55-model', name: 'Mistake model', engine: 'openai' }, detail: { key: 'w55-model' } }),
 	'referrals.settings_saved': entry({ targetType: 'site', before: referrals, after: { ...referrals, enabled: true, expiresDays: 15, referrerTokens: 2000 } }),
 	'store.product_created': entry({ targetType: 'product', targetId: 'annual-300k', after: product }),
 	'store.product_updated': entry({ targetType: 'product', targetId: 'tokens-5k', before: { active: true }, after: { active: false } }),

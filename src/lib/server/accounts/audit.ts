@@ -62,6 +62,7 @@ export const AUDIT_ACTIONS = [
 	'rates.module_removed',
 	'rates.module_saved',
 	'rates.model_saved',
+	'rates.model_removed',
 	'referrals.settings_saved',
 	'store.product_created',
 	'store.product_updated',
@@ -136,7 +137,7 @@ const CONSOLE_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>([
 	'user.role_changed', 'user.disabled', 'user.enabled', 'role.created', 'role.updated', 'role.deleted',
 	'bonus.granted', 'balance.adjusted', 'campaign.created', 'campaign.applied', 'campaign.ended', 'campaign.expiry_changed', 'cap.set',
 	'site.settings_updated', 'allowance.set', 'limits.module_saved', 'limits.rollover_saved',
-	'rates.feature_saved', 'rates.feature_removed', 'rates.module_saved', 'rates.module_removed', 'rates.model_saved', 'referrals.settings_saved',
+	'rates.feature_saved', 'rates.feature_removed', 'rates.module_saved', 'rates.module_removed', 'rates.model_saved', 'rates.model_removed', 'referrals.settings_saved',
 	'store.product_created', 'store.product_updated', 'store.product_deleted', 'store.products_reordered',
 	'webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete', 'webhook_endpoint.secret_rotated', 'webhook_delivery.redeliver', 'job.run_now'
 ]);

@@ -527,6 +527,7 @@ const WORDS: Record<AuditAction, Spec> = {
 		show: ['key']
 	},
 	'rates.model_saved': { title: 'Model saved', titleOf: (e) => (e.before ? 'Model changed' : 'Model added'), lines: subject('Model'), fields: { name: ['Name', plain()], key: KEY_FIELD, engine: ['Engine', plain()] }, show: ['key'] },
+	'rates.model_removed': { title: 'Model removed', fields: { name: ['Name', plain()], key: KEY_FIELD, engine: ['Engine', plain()] }, show: ['key'] },
 	'referrals.settings_saved': {
 		title: 'Referral rules saved',
 		fields: {

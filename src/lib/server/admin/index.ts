@@ -1,6 +1,7 @@
 /** Site admins' changes (each one audited in the transaction that makes it) and the console's lists. */
 export { auditedChange, type AdminActor, type AuditedChange, type SetupActor } from './audited';
 export { removeFeature, removeModule, saveFeature, saveModule, saveModel } from './rates';
+export { modelKept, removeModel } from './model-removal';
 export { saveSiteSettings, setAllowance, saveLimits, saveRollover, setAccountCap, type SiteSettingsPatch, type CapInput } from './site-setup';
 export { adjustAccountBalance, type ManualAdjustment, type AdjustmentResult } from './adjust';
 export { listAccounts, ACCOUNTS_PAGE_SIZE, type AccountListQuery, type AccountPage, type AccountRow, type AccountSort, type GuestsRow } from './accounts';

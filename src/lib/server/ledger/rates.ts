@@ -217,6 +217,29 @@ export async function upsertModel(exec: Executor, m: typeof models.$inferInsert)
 	await exec.insert(models).values(m).onConflictDoUpdate({ target: models.key, set: m });
 }
 
+/**
+ * What of the ledger names model `key`, read by index (0067): `lots` for it (bought, granted, unlimited)
+ * and `used`, whether any use ran on it (a charged day in the rollup, a hold or a refusal); null when
+ * there is no such model. With `lock`, the model's row is locked first: a lot granted for it meanwhile
+ * waits on its foreign key, and is then counted.
+ */
+export async function modelLedgerReferences(exec: Executor, key: string, { lock = false } = {}): Promise<{ name: string; lots: number; used: boolean } | null> {
+	const [m] = await (lock ? exec.select().from(models).where(eq(models.key, key)).for('update') : exec.select().from(models).where(eq(models.key, key)));
+	if (!m) return null;
+	const [r] = await queryRows<{ lots: number; used: boolean }>(
+		exec,
+		sql`select (select count(*)::int from lots where model = ${key} and model is not null) as lots,
+		           exists (select 1 from usage_daily where model = ${key} and model <> '')
+		           or exists (select 1 from operations where model = ${key} and model is not null and (kind = 'hold' or status = 'refused')) as used`
+	);
+	return { name: m.name, lots: Number(r!.lots), used: r!.used };
+}
+
+/** Deletes model `key` (its removal's last step: admin/model-removal.ts checks that nothing names it). */
+export async function deleteModel(exec: Executor, key: string): Promise<void> {
+	await exec.delete(models).where(eq(models.key, key));
+}
+
 /** One feature, module or model by key as stored (a feature's rate as a number), or null: the audit's before and after. */
 export async function findFeature(exec: Executor, key: string) {
 	const [f] = await exec.select().from(features).where(eq(features.key, key));

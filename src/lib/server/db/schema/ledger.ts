@@ -198,6 +198,8 @@ export const lots = pgTable(
 	},
 	(t) => [
 		index('lots_account_idx').on(t.accountId),
+		// The lots for a model (a model's removal asks, 0067).
+		index('lots_model_idx').on(t.model).where(sql`${t.model} is not null`),
 		// Lots whose expiry passed since the figures' last refresh (0024).
 		index('lots_expires_idx').on(t.expiresAt).where(sql`${t.expiresAt} is not null`),
 		// The lots under a grant-key prefix as an index range, whatever the collation (0064, ledger/granted-under.ts).
@@ -276,7 +278,9 @@ export const operations = pgTable(
 		// The admin's operations export: a date range in (created_at, id) order.
 		index('operations_created_idx').on(t.createdAt, t.id),
 		// What names a feature beside the daily rollup (a removal asks, 0043): holds and refusals, no charged consume.
-		index('operations_feature_idx').on(t.feature).where(sql`${t.kind} = 'hold' or ${t.status} = 'refused'`)
+		index('operations_feature_idx').on(t.feature).where(sql`${t.kind} = 'hold' or ${t.status} = 'refused'`),
+		// What names a model likewise (a removal asks, 0067).
+		index('operations_model_idx').on(t.model).where(sql`${t.model} is not null and (${t.kind} = 'hold' or ${t.status} = 'refused')`)
 	]
 );
 
@@ -324,6 +328,8 @@ export const usageDaily = pgTable(
 		index('usage_daily_day_idx').on(t.day, t.accountId),
 		// Whether and how often a feature was charged (a removal asks, 0043).
 		index('usage_daily_feature_idx').on(t.feature),
+		// Whether a model was charged (a removal asks, 0067).
+		index('usage_daily_model_idx').on(t.model).where(sql`${t.model} <> ''`),
 		// A person's use of team pools, whatever team they are in now (0051).
 		index('usage_daily_actor_idx').on(t.actorUserId, t.day)
 	]

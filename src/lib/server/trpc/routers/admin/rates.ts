@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { router } from '../../init';
 import { siteAdminProcedure, noInput } from '../../procedures';
-import { removeFeature, removeModule, saveFeature, saveModel, saveModule } from '../../../admin';
+import { modelKept, removeFeature, removeModel, removeModule, saveFeature, saveModel, saveModule } from '../../../admin';
 import { atMostCharacters, keyLookup, readableText } from '../../../fields';
 import { featureKept, listFeatures, listModels, listModules, moduleKept } from '../../../ledger';
 import { actor, key, name, tokens } from './shared';
@@ -43,6 +43,10 @@ export const ratesRoutes = {
 
 	models: router({
 		list: siteAdminProcedure.input(noInput).query(({ ctx }) => listModels(ctx.db.orm)),
-		upsert: siteAdminProcedure.input(modelInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...m } }) => saveModel(ctx.db, actor(ctx), m, create))
+		upsert: siteAdminProcedure.input(modelInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...m } }) => saveModel(ctx.db, actor(ctx), m, create)),
+		/** Why the model would stay if removed now (`kept`, as the features'), asked as Remove… is pressed. */
+		kept: siteAdminProcedure.input(z.strictObject({ key: keyLookup })).query(async ({ ctx, input }) => ({ kept: await modelKept(ctx.db.orm, input.key) })),
+		/** Removes a model no lot, use, package or event bonus names, audited; one named is `conflict`, saying what names it. */
+		remove: siteAdminProcedure.input(z.strictObject({ key: keyLookup })).mutation(({ ctx, input }) => removeModel(ctx.db, actor(ctx), input.key))
 	})
 };
