@@ -148,6 +148,7 @@ export interface paths {
                         "application/json": {
                             /** @constant */
                             success: true;
+                            /** @description The account's lots by what they may be spent on, in the seeds' shape: a model's key for tokens of that model, `general` for tokens any model may use. Only what the account has lots for is listed (an account with none has `{}`): read a missing key as 0 `credit`. */
                             data: {
                                 [key: string]: {
                                     credit: number;

@@ -8,6 +8,7 @@ import { bearer, member, MEMBER_PASSWORD, siteKey, openRestApi } from '../helper
 import { expectInvariants } from '../helpers/ledger';
 import { nextMidnightWords } from '../helpers/refusal';
 import type { Db } from '../../src/lib/server/db/client';
+import { openApiDocument } from '../../src/lib/server/rest/openapi';
 import { availableOf, balances, setAllowanceRule } from '../../src/lib/server/ledger';
 
 let db: Db;
@@ -51,6 +52,11 @@ describe(`REST v1 contract on ${backend}`, () => {
 		});
 		const bySite = await callJson(`/api/v1/balance?user=${m.id}`, { headers: bearer(site) });
 		expect(bySite.json).toEqual(r.json);
+		// No lots: no key in data, as the seeds' shape lists only what there is, and the document says to read a missing one as 0.
+		const none = await member(db, 0);
+		expect((await callJson('/api/v1/balance', { headers: bearer(none.key) })).json).toMatchObject({ data: {}, available: MEMBER_ALLOWANCES });
+		const documented = JSON.stringify(openApiDocument('').paths['/api/v1/balance']);
+		expect(documented).toContain('read a missing key as 0 `credit`');
 	});
 
 	it('GET /api/v1/feature-rates/{key} answers the seeds’ shape; unknown is 404; the list has them all', async () => {

@@ -239,7 +239,10 @@ export const responses = {
 				expires_at: z.string().nullable().meta({ description: EXPIRES_AT_SOONEST }),
 				expiring_tokens: z.number().int().nullable().meta({ description: EXPIRING_TOKENS })
 			})
-		),
+		).meta({
+			description:
+				"The account's lots by what they may be spent on, in the seeds' shape: a model's key for tokens of that model, `general` for tokens any model may use. Only what the account has lots for is listed (an account with none has `{}`): read a missing key as 0 `credit`."
+		}),
 		allowances: z.array(
 			z.object({
 				module: z.string(),
