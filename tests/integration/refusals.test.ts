@@ -57,7 +57,7 @@ describe(`someone else's thing answers like an unknown id (issue 12.9), on ${bac
 			// The OpenAPI document says the id is a uuid: a malformed one is invalid input, whoever sends it.
 			const malformed = await call('not-a-hold');
 			expect(malformed.status).toBe(400);
-			expect(malformed.json).toMatchObject({ error: 'invalid_input', details: { fieldErrors: { id: expect.any(Array) } } });
+			expect(malformed.json).toMatchObject({ error: 'invalid_input', details: { fieldErrors: { hold_id: expect.any(Array) } } });
 		}
 		// A key that may not spend at all is told so, the same for every id.
 		const readOnly = await createAccountKey(db, stranger.auth, { accountId: stranger.accountId, name: 'read only', scopes: ['read'] });
