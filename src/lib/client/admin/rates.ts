@@ -51,9 +51,9 @@ export const rateText = (rate: number) => rate.toLocaleString('en-US', { maximum
  * Before, a rate like 0.333333 showed "—" alone, and the reason only after "Add feature".
  */
 export function noCostWords(typed: string): string {
-	if (!typed.trim() || parseRate(typed).ok) return '—';
 	const unclear = ambiguity(typed.trim());
-	return unclear ? `No cost to show: ${unclear}` : `No cost to show until the rate is ${RATE_RULE}.`;
+	if (unclear) return `No cost to show: ${unclear}`;
+	return typed.trim() && !parseRate(typed).ok ? `No cost to show until the rate is ${RATE_RULE}.` : '—';
 }
 
 /** The cost of `units` at a typed rate, or null when either is not valid. */

@@ -224,7 +224,8 @@ export async function upsertModel(exec: Executor, m: typeof models.$inferInsert)
  * waits on its foreign key, and is then counted.
  */
 export async function modelLedgerReferences(exec: Executor, key: string, { lock = false } = {}): Promise<{ name: string; lots: number; used: boolean } | null> {
-	const [m] = await (lock ? exec.select().from(models).where(eq(models.key, key)).for('update') : exec.select().from(models).where(eq(models.key, key)));
+	const row = exec.select().from(models).where(eq(models.key, key));
+	const [m] = await (lock ? row.for('update') : row);
 	if (!m) return null;
 	const [r] = await queryRows<{ lots: number; used: boolean }>(
 		exec,
