@@ -175,6 +175,10 @@ describe('the audit log’s purchases and API keys', () => {
 				await page.goto(`/admin/payments?search=${encodeURIComponent(buyer.email)}`);
 				const event = page.getByRole('listitem').filter({ hasText: 'adjustment.updated' });
 				await event.getByText(/paid back \$1\.25 \(part\)/).waitFor();
+				// It waits on the admin's decision, as the Overview's flag says: flagged, not "Failed" (nothing failed).
+				await expect(event.getByText('Flagged', { exact: true }).count()).resolves.toBe(1);
+				await expect(event.getByText('Failed', { exact: true }).count()).resolves.toBe(0);
+				await expect(event.innerText()).resolves.toContain('needs a person');
 			} finally {
 				await context.close();
 			}

@@ -144,7 +144,7 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await member.getByText('Tokens added: +1,234').waitFor({ timeout: 20_000 });
 
 		await page.goto('/admin/payments');
-		// What "Failed" holds, as the Overview's flags count it: a partial refund is one, for the admin to decide on.
+		// What "Flagged" holds, as the Overview's flags count it: a partial refund is one, for the admin to decide on.
 		await page.getByText(/^Every notification Paddle sent.*a partial refund or a credit \(Quota takes no tokens back for them: you decide\)/).waitFor();
 		const event = page.getByRole('listitem').filter({ hasText: person.name }).filter({ hasText: 'transaction.completed' });
 		await event.first().waitFor();

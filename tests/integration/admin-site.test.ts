@@ -402,7 +402,7 @@ describe(`payments on ${backend}`, () => {
 		expect((await post(bed.hook.url, null, { body: 'not json at all' })).status).toBe(400);
 
 		const page = await admin.admin.payments.list({});
-		expect(page.rows[0]).toMatchObject({ outcome: 'failed', status: 'rejected', note: 'body is not JSON' });
+		expect(page.rows[0]).toMatchObject({ outcome: 'flagged', status: 'rejected', note: 'body is not JSON' });
 		const applied = page.rows.find((r) => r.transactionId === c.transactionId)!;
 		expect(applied).toMatchObject({ outcome: 'applied', deliveries: 2, order: { id: c.orderId, status: 'completed' }, account: { id: w.users.memberA.accountId, name: w.users.memberA.name }, tokens: 5000 });
 		// What the completed order paid, in its currency (the page says "$5.00"): a completed order with no amount read as free.
@@ -410,7 +410,7 @@ describe(`payments on ${backend}`, () => {
 		expect(Number(paid!.amount_cents)).toBeGreaterThan(0);
 		expect(applied.order!.amount).toEqual({ cents: Number(paid!.amount_cents), currency: paid!.currency });
 		expect((await admin.admin.payments.list({ outcome: 'duplicate' })).rows.map((r) => r.eventId)).toEqual([applied.eventId]);
-		expect((await admin.admin.payments.list({ outcome: 'failed' })).rows.every((r) => r.outcome === 'failed')).toBe(true);
+		expect((await admin.admin.payments.list({ outcome: 'flagged' })).rows.every((r) => r.outcome === 'flagged')).toBe(true);
 		expect(await refusal(admin.admin.payments.list({ cursor: 'garbage' }))).toBe('invalid_input');
 		await expectInvariants(db);
 	});
@@ -450,7 +450,7 @@ describe(`payments on ${backend}`, () => {
 		expect((await admin.admin.payments.list({ search: '%' })).rows).toEqual([]);
 		// With the other filters: Show and a user's page's account.
 		expect((await admin.admin.payments.list({ search: b.email, account: w.users.memberA.accountId })).rows).toEqual([]);
-		expect((await admin.admin.payments.list({ search: b.email, outcome: 'failed' })).rows).toEqual([]);
+		expect((await admin.admin.payments.list({ search: b.email, outcome: 'flagged' })).rows).toEqual([]);
 
 		// More than a page of B's events (older than the rest, so the other tests' pages stay theirs): every one once, by keyset.
 		await db.rows(sql`

@@ -327,7 +327,7 @@ const matrix: Record<string, Entry> = {
 	'admin.campaigns.figures': { allow: siteAdmin, input: async (w, db) => ({ id: (await matrixCampaign(w, db)).id }) },
 	'admin.campaigns.changeExpiry': { allow: siteAdmin, input: async (w, db) => ({ id: (await matrixCampaign(w, db)).id, expiresOn: null }) },
 	'admin.campaigns.end': { allow: siteAdmin, input: async (w, db) => ({ id: (await matrixCampaign(w, db)).id }) },
-	'admin.payments.list': { allow: siteAdmin, input: () => ({ outcome: 'failed' }) },
+	'admin.payments.list': { allow: siteAdmin, input: () => ({ outcome: 'flagged' }) },
 	'admin.roles.list': { allow: siteAdmin },
 	'admin.roles.save': { allow: siteAdmin, input: (w) => ({ key: `role-${w.tag}`, name: `Matrix role ${w.tag}`, isNew: true }) },
 	'admin.roles.delete': { allow: siteAdmin, input: matrixRole },

@@ -6,8 +6,8 @@ describe("Payments' filters from a link", () => {
 	const id = '0b9d6c1e-3f0a-4c55-9a51-2f1e8f3c7d20';
 
 	it('takes an account id and a known Show value, and asks for them', () => {
-		expect(paymentsFilterSlips({ outcome: 'failed', account: id, search: '' })).toEqual({ outcome: null, account: null, search: null });
-		expect(paymentsQuery({ outcome: 'failed', account: id, search: '' })).toEqual({ outcome: 'failed', account: id, search: null });
+		expect(paymentsFilterSlips({ outcome: 'flagged', account: id, search: '' })).toEqual({ outcome: null, account: null, search: null });
+		expect(paymentsQuery({ outcome: 'flagged', account: id, search: '' })).toEqual({ outcome: 'flagged', account: id, search: null });
 		expect(paymentsQuery({ outcome: '', account: '', search: '' })).toEqual({ outcome: null, account: null, search: null });
 	});
 

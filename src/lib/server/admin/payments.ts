@@ -7,11 +7,13 @@ import { PAID_SQL, RENEWAL_SQL } from '../store';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
 
 /**
- * How the payments page groups a stored Paddle event's outcome: `failed` needs a person (flagged:
- * unknown price, refund of spent tokens, …; rejected: signed but unusable), `deferred` waits for its
+ * How the payments page groups a stored Paddle event's outcome: `flagged` needs a person (the webhook
+ * flagged it: an unknown price, a refund of spent tokens, a partial refund, …; or rejected it: signed
+ * but unusable; or stopped while applying it), as the Overview's open flags count them. Not "failed":
+ * a partial refund waiting on the admin's decision failed at nothing. `deferred` waits for its
  * transaction, `applied` changed the ledger or mirrored a subscription, `ignored` was not for Quota.
  */
-export type PaymentOutcome = 'failed' | 'deferred' | 'applied' | 'ignored';
+export type PaymentOutcome = 'flagged' | 'deferred' | 'applied' | 'ignored';
 /** A filter: one outcome, or `duplicate` (delivered more than once: stored and applied once). */
 export type { PaymentFilter };
 
@@ -52,11 +54,11 @@ export interface PaymentEventRow {
 
 export const PAYMENTS_PAGE = 50;
 
-// Failed first, then deferred, then the rest; newest first within each.
+// Flagged first, then deferred, then the rest; newest first within each.
 const rank = sql`case when e.outcome in ('flagged', 'rejected', 'received') then 0 when e.outcome = 'deferred' then 1 else 2 end`;
-const OUTCOME: Record<string, PaymentOutcome> = { flagged: 'failed', rejected: 'failed', received: 'failed', deferred: 'deferred', processed: 'applied', ignored: 'ignored' };
+const OUTCOME: Record<string, PaymentOutcome> = { flagged: 'flagged', rejected: 'flagged', received: 'flagged', deferred: 'deferred', processed: 'applied', ignored: 'ignored' };
 const FILTER: Record<PaymentFilter, ReturnType<typeof sql>> = {
-	failed: sql`e.outcome in ('flagged', 'rejected', 'received')`,
+	flagged: sql`e.outcome in ('flagged', 'rejected', 'received')`,
 	deferred: sql`e.outcome = 'deferred'`,
 	applied: sql`e.outcome = 'processed'`,
 	ignored: sql`e.outcome = 'ignored'`,
@@ -77,7 +79,7 @@ async function paymentsAccount(exec: Executor, id: string): Promise<PaymentsAcco
 }
 
 /**
- * Received Paddle webhook events, failed ones first, each with the order and account it touched;
+ * Received Paddle webhook events, flagged ones first, each with the order and account it touched;
  * PAYMENTS_PAGE a page by keyset (rank, received_at, event_id). `account` (an account id) keeps the
  * events that touched that account (its orders and subscriptions), and the answer names it; `search`
  * (text, as the Users search takes it) keeps those that touched an account whose name, its user's
@@ -133,7 +135,7 @@ export async function listPaymentEvents(
 		rows: page.map((r) => ({
 			eventId: r.event_id,
 			eventType: r.event_type,
-			outcome: OUTCOME[r.outcome] ?? 'failed',
+			outcome: OUTCOME[r.outcome] ?? 'flagged',
 			status: r.outcome,
 			note: r.note,
 			occurredAt: iso(r.occurred_at),
