@@ -8,7 +8,8 @@ import { type World, callerAs, type Caller, adminWorld } from '../helpers/world'
 import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db';
 import { allowanceRules, auditLog, features, products } from '../../src/lib/server/db/schema';
-import { consume, featureReferences, featureReferencesRead, getFeature, grant, hold, setAllowanceRule } from '../../src/lib/server/ledger';
+import { consume, featureReferences, featureReferencesRead, getFeature, grant, hold, modelReferencesRead, setAllowanceRule } from '../../src/lib/server/ledger';
+import { readOne } from '../../src/lib/server/db/reads';
 import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
 
 // A feature added by mistake can be removed from Rates while nothing refers to it; one that anything
@@ -206,6 +207,32 @@ describe(`removing a model on ${backend}`, () => {
 		expect(await admin.admin.models.kept({ key: 'kept-model' })).toEqual({ kept: all });
 		expect(await modelListed('kept-model')).toBe(true);
 		expect(await modelRemovals('kept-model')).toEqual([]);
+		await expectInvariants(db);
+	});
+
+	it('asks what names a model by index, not by reading every lot, rollup row or operation of the site', async () => {
+		// A busy model: 20,000 of its lots (empty ones: no entries, the ledger's sums stay as they were), 20,000
+		// rollup rows of its use, and 30,000 charged consumes, which no index of a model's removal holds.
+		const u = await makeUser(db);
+		const busy = 'gpt-5-nano';
+		await db.rows(sql`insert into lots (account_id, source, model, amount, remaining) select ${u.accountId}::uuid, 'admin', ${busy}, 0, 0 from generate_series(1, 20000)`);
+		await db.rows(sql`insert into usage_daily (account_id, day, feature, model, actor_user_id, tokens, operations)
+			select ${u.accountId}::uuid, date '2026-01-01' + n % 365, 'ai_bots', ${busy}, (n / 365)::text, 30, 3 from generate_series(1, 20000) n`);
+		await db.rows(sql`insert into operations (account_id, kind, status, feature, model, cost) select ${u.accountId}::uuid, 'consume', 'ok', 'ai_bots', ${busy}, 1 from generate_series(1, 30000)`);
+		for (const table of ['lots', 'usage_daily', 'operations']) await db.rows(sql.raw(`analyze ${table}`));
+		await addModel('quiet-model', 'Quiet model');
+		const { sql: text, params } = new PgDialect().sqlToQuery(modelReferencesRead('quiet-model').query);
+		const rows = await db.rows<Record<string, string>>(sql.raw(`explain ${text.replace(/\$(\d+)/g, (_, i) => `'${params[Number(i) - 1]}'`)}`));
+		const plan = rows.map((r) => Object.values(r)[0]).join('\n');
+		for (const index of ['lots_model_idx', 'usage_daily_model_idx', 'operations_model_idx']) expect(plan, plan).toMatch(new RegExp(`using ${index}`));
+		expect(plan, plan).not.toMatch(/Seq Scan on (lots|usage_daily|operations)/);
+		// What it answers: the quiet model is named by nothing, so it goes; the busy one by all of it.
+		expect(await readOne(db.orm, modelReferencesRead('quiet-model'))).toEqual({ lots: 0, used: false });
+		expect(await readOne(db.orm, modelReferencesRead(busy))).toMatchObject({ used: true });
+		await admin.admin.models.remove({ key: 'quiet-model' });
+		expect(await modelListed('quiet-model')).toBe(false);
+		// Rows without entries, for the planner only: gone again, so the ledger's invariants hold for the tests after.
+		for (const table of ['lots', 'usage_daily', 'operations']) await db.rows(sql`delete from ${sql.identifier(table)} where account_id = ${u.accountId}::uuid`);
 		await expectInvariants(db);
 	});
 

@@ -218,22 +218,28 @@ export async function upsertModel(exec: Executor, m: typeof models.$inferInsert)
 }
 
 /**
- * What of the ledger names model `key`, read by index (0067): `lots` for it (bought, granted, unlimited)
- * and `used`, whether any use ran on it (a charged day in the rollup, a hold or a refusal); null when
- * there is no such model. With `lock`, the model's row is locked first: a lot granted for it meanwhile
- * waits on its foreign key, and is then counted.
+ * What of the ledger names model `key`, read by index (0067, each condition the partial index's own):
+ * `lots` for it (bought, granted, unlimited) and `used`, whether any use ran on it (a charged day in the
+ * rollup, a hold or a refusal).
+ */
+export const modelReferencesRead = (key: string): Read<{ lots: number; used: boolean }> =>
+	read(
+		sql`select (select count(*)::int from lots where model = ${key} and model is not null) as lots,
+		           exists (select 1 from usage_daily where model = ${key} and model <> '')
+		           or exists (select 1 from operations where model = ${key} and model is not null and (kind = 'hold' or status = 'refused')) as used`,
+		([r]: { lots: number; used: boolean }[]) => ({ lots: Number(r!.lots), used: r!.used })
+	);
+
+/**
+ * Model `key`'s name and what of the ledger names it (modelReferencesRead); null when there is no such
+ * model. With `lock`, the model's row is locked first: a lot granted for it meanwhile waits on its
+ * foreign key, and is then counted.
  */
 export async function modelLedgerReferences(exec: Executor, key: string, { lock = false } = {}): Promise<{ name: string; lots: number; used: boolean } | null> {
 	const row = exec.select().from(models).where(eq(models.key, key));
 	const [m] = await (lock ? row.for('update') : row);
 	if (!m) return null;
-	const [r] = await queryRows<{ lots: number; used: boolean }>(
-		exec,
-		sql`select (select count(*)::int from lots where model = ${key} and model is not null) as lots,
-		           exists (select 1 from usage_daily where model = ${key} and model <> '')
-		           or exists (select 1 from operations where model = ${key} and model is not null and (kind = 'hold' or status = 'refused')) as used`
-	);
-	return { name: m.name, lots: Number(r!.lots), used: r!.used };
+	return { name: m.name, ...(await readOne(exec, modelReferencesRead(key))) };
 }
 
 /** Deletes model `key` (its removal's last step: admin/model-removal.ts checks that nothing names it). */
