@@ -22,7 +22,7 @@ const about: Record<Section['href'], string> = {
 	'/admin/jobs': 'The scheduled work: last run, next run, failures',
 	'/admin/catalog': 'Packs, bundles and subscriptions for sale, their prices and Paddle price ids',
 	'/admin/bonuses': 'Event bonuses to all users, a role or a team, once per account',
-	'/admin/payments': "Paddle's notifications and what each did, failed ones first",
+	'/admin/payments': "Paddle's notifications and what each did, flagged ones first",
 	'/admin/roles': 'The roles users can have; allowances can differ per role'
 };
 

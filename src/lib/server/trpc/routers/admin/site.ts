@@ -85,7 +85,7 @@ export const adminSiteRoutes = {
 	}),
 
 	payments: router({
-		/** Received Paddle webhook events, failed ones first, with the order and account each touched; `account` keeps one account's, `search` those of accounts by name or e-mail. */
+		/** Received Paddle webhook events, flagged ones (for a person) first, with the order and account each touched; `account` keeps one account's, `search` those of accounts by name or e-mail. */
 		list: siteAdminProcedure
 			.input(
 				z.strictObject({
