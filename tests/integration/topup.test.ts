@@ -20,6 +20,7 @@ import { callerAs } from '../helpers/world';
 import { startCheckout, listPurchases } from '../../src/lib/server/store/orders';
 import { getProduct, listProducts, saveProduct, upsertProduct } from '../../src/lib/server/store/catalog';
 import { parsePushMessage } from '../../src/lib/push-message';
+import { accountDetail } from '../../src/lib/server/admin';
 import { chargeTopup, checkTopup, checkTopups, DECLINED_REASON, setTopupRule, startTopups, topupView, type TopupRuleInput } from '../../src/lib/server/topup';
 import { holdBack } from '../../src/lib/server/topup/rules';
 import type { PaddleSimulator } from '../../src/lib/server/store/paddle/simulator/simulator';
@@ -329,6 +330,11 @@ describe(`auto top-up on ${backend}`, () => {
 		expect(await available(u.accountId)).toBe(4_000);
 		const view = (await topupView(db, u.id)).accounts[0]!;
 		expect(view).toMatchObject({ state: 'off', rule: { enabled: false, offReason: DECLINED_REASON }, month: { topups: [expect.objectContaining({ status: 'declined', orderStatus: 'failed' })] } });
+		// The console says it about the account to the admin, not "your subscription" as to its owner.
+		expect((await accountDetail(db.orm, u.accountId)).autoTopup).toMatchObject({
+			enabled: false,
+			offReason: 'The last top-up payment was declined. Its owner was told to check the payment method of their subscription and turn auto top-up on again.'
+		});
 		// A declined charge charged nothing: no purchase (the top-up view above and the inbox say it).
 		expect((await listPurchases(db.orm, u.accountId)).find((p) => p.autoTopUp)).toBeUndefined();
 		expect((await listNotifications(db.orm, u.id)).entries.filter((n) => n.kind === 'topup_declined')).toEqual([

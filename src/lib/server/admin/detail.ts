@@ -4,6 +4,7 @@ import { DomainError } from '../errors';
 import { ACCOUNT_HOLDERS, ACCOUNT_NAME, siteRoleKeys } from '../accounts';
 import { actorUsedSinceSql, capLeftOf, capsOnMemberSql, capsSetOn, lotsOf, poolUsedSinceSql, unlimitedLotsOf, siteMonthStart, siteToday, tightestCapSql, type CapLeft, type LotRow, type TightestRow } from '../ledger';
 import { users } from '../db/schema';
+import { offReasonForAdmins } from '../topup';
 import { inArray } from 'drizzle-orm';
 
 /** A lot as the detail page lists it (the ledger's `LotRow`). */
@@ -34,6 +35,7 @@ export interface AccountDetail {
 	 */
 	poolUse: { today: number; month: number };
 	/** The account's auto top-up rule, when it has one (on, or off with the reason it turned itself off). */
+	/** `offReason`: why it is off, said to the admin about the account (offReasonForAdmins); null while on or turned off by its owner. */
 	autoTopup: { enabled: boolean; belowTokens: number; productName: string; offReason: string | null } | null;
 	/** The site's list of roles (accounts/roles.ts), for the role picker. */
 	roles: string[];
@@ -192,5 +194,5 @@ async function topupRuleOf(exec: Executor, accountId: string): Promise<AccountDe
 		select r.enabled, r.below_tokens, p.name as product_name, r.off_reason
 		  from topup_rules r join products p on p.id = r.product_id
 		 where r.account_id = ${accountId}::uuid`);
-	return r ? { enabled: r.enabled, belowTokens: Number(r.below_tokens), productName: r.product_name, offReason: r.off_reason } : null;
+	return r ? { enabled: r.enabled, belowTokens: Number(r.below_tokens), productName: r.product_name, offReason: r.off_reason && offReasonForAdmins(r.off_reason) } : null;
 }

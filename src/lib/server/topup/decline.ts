@@ -3,8 +3,16 @@ import type { Executor } from '../db';
 import { topupRules, topups } from '../db/schema';
 import { notifyTopup, type TopupNoticeDetail } from './notify';
 
-/** Why a declined rule is off, as Settings shows it. */
+/** Why a declined rule is off, as Settings shows it to the account's owner. */
 export const DECLINED_REASON = 'The last top-up payment was declined. Check the payment method of your subscription, then turn auto top-up on again.';
+
+/**
+ * Why a rule is off as the console says it to a site admin: about the account, not to its owner (the
+ * stored reason speaks to the owner, "your subscription"). A reason this module does not know is said as stored.
+ */
+export function offReasonForAdmins(reason: string): string {
+	return reason === DECLINED_REASON ? 'The last top-up payment was declined. Its owner was told to check the payment method of their subscription and turn auto top-up on again.' : reason;
+}
 
 type Topup = typeof topups.$inferSelect;
 

@@ -2,7 +2,7 @@
 export { setTopupRule, validRule, TOPUP_LIMITS, type TopupRule, type TopupRuleInput } from './rules';
 export { checkTopup, checkTopups, type CheckOutcome } from './claim';
 export { chargeTopup } from './charge';
-export { declineTopup, DECLINED_REASON } from './decline';
+export { declineTopup, DECLINED_REASON, offReasonForAdmins } from './decline';
 export { topupView, type TopupView, type AccountTopup, type TopupPackage, type TopupRecord } from './view';
 export { startTopups } from './watcher';
 export { topupJobs } from './jobs';
