@@ -34,8 +34,7 @@ export interface AccountDetail {
 	 * they have left included: what the users list adds to their own use. Zeros for a team or guests.
 	 */
 	poolUse: { today: number; month: number };
-	/** The account's auto top-up rule, when it has one (on, or off with the reason it turned itself off). */
-	/** `offReason`: why it is off, said to the admin about the account (offReasonForAdmins); null while on or turned off by its owner. */
+	/** The account's auto top-up rule, when it has one; `offReason`: why it turned itself off, said to the admin about the account (offReasonForAdmins), null while on or turned off by its owner. */
 	autoTopup: { enabled: boolean; belowTokens: number; productName: string; offReason: string | null } | null;
 	/** The site's list of roles (accounts/roles.ts), for the role picker. */
 	roles: string[];
