@@ -9,6 +9,8 @@
 // version could never take over.
 import { build, files, prerendered, version } from '$service-worker';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute, setCatchHandler } from 'workbox-routing';
+import { NetworkOnly } from 'workbox-strategies';
 import { flushedReport, flushOutbox } from '$lib/client/outbox';
 import { SYNC_TAG } from '$lib/client/storage';
 import { messageOf, openFromNotification, showMessage } from '$lib/client/push-handlers';
@@ -31,6 +33,20 @@ precacheAndRoute(
 	{ ignoreURLParametersMatching: [/.*/] }
 );
 cleanupOutdatedCaches();
+
+// A page the app has no shell of (the public /developers guide, a sign-in link) goes to the network as
+// before; offline, it answers with a page that says so in the app's words, not the browser's own error
+// page. Downloads and the API are not navigations this worker takes (see the top).
+registerRoute(new NavigationRoute(new NetworkOnly(), { denylist: [/^\/api\//, /^\/admin\/exports\//] }));
+setCatchHandler(async ({ request }) => (request.mode === 'navigate' ? offlinePage() : Response.error()));
+
+/** What a page not kept on this device answers offline: what happened, and the way to what the device does keep. */
+function offlinePage(): Response {
+	const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>Offline · Quota</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;margin:0;padding:2rem 1rem;max-width:36rem;margin-inline:auto}h1{font-size:1.4rem;margin:0 0 .5rem}a{display:inline-block;margin-top:1rem;padding:.6rem 1rem;border-radius:.5rem;background:#4f46e5;color:#fff;text-decoration:none;font-weight:600}</style></head>
+<body><main><h1>You are offline</h1><p>This page is not kept on this device, so it opens once you are back online. The app's pages you have opened show what they last saved.</p><a href="/dashboard">Open the dashboard</a></main></body></html>`;
+	return new Response(html, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
+}
 
 self.addEventListener('message', (event) => {
 	if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();

@@ -204,6 +204,13 @@ describe('offline, pages never opened on this device', () => {
 		await page.getByRole('status').filter({ hasText: /^\s*Offline · updated/ }).waitFor();
 		await page.getByText('No purchases yet. Visit the store to buy tokens.').waitFor();
 
+		// A page the device keeps no shell of (the public developer guide, linked from Settings) says so in the app's words, not the browser's error.
+		await page.goto('/developers');
+		await page.getByRole('heading', { name: 'You are offline' }).waitFor();
+		await page.getByText('This page is not kept on this device, so it opens once you are back online.').waitFor();
+		await screen(page, 'offline-not-kept-developers');
+		await page.getByRole('link', { name: 'Open the dashboard' }).click();
+		await page.getByRole('status').filter({ hasText: /^\s*Offline · updated/ }).waitFor();
 		await page.goto('/statement');
 		await page.getByRole('heading', { name: /No saved copy/ }).waitFor();
 		await backOnline(page);
