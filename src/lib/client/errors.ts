@@ -1,4 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
+import { OFFLINE_WORDS } from './offline-words';
 
 /**
  * A request not sent: this device holds no session (no signed-in mark, lib/signed-in.ts), so the
@@ -29,6 +30,6 @@ export function isNetworkError(error: unknown): boolean {
  * run can get one) is worded in the reader's locale by `refusal-text.ts`, kept out of every page's start.
  */
 export function errorMessage(error: unknown): string {
-	if (isNetworkError(error)) return 'You are offline. Try again when you have a connection.';
+	if (isNetworkError(error)) return OFFLINE_WORDS;
 	return error instanceof Error ? error.message : 'Something went wrong.';
 }

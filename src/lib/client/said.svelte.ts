@@ -3,13 +3,17 @@
 // could contradict each other, or one describe a state another action has since changed. A `Said` is
 // one place that says an action's answer (a form, a card, a row); starting an action at any place
 // silences every other, so its refusal replaces an earlier success rather than sitting beside it.
+import { online } from 'svelte/reactivity/window';
 import type { SaveMessage } from './save-message';
+import { OFFLINE_WORDS } from './offline-words';
 
 /** The place whose action started last (one per app: a page's places are the ones alive on it). */
 const latest = $state<{ place: Said | null }>({ place: null });
 
 export class Said {
 	#message = $state<SaveMessage | null>(null);
+	/** Said "You are offline" while the browser knew it was: it holds until the browser is online again. */
+	#whileOffline = false;
 
 	/** An action starts here: what was said here or anywhere else goes. */
 	start(): void {
@@ -17,15 +21,21 @@ export class Said {
 		this.#message = null;
 	}
 
-	/** What the action started here came to; null once another action started, here or elsewhere. */
+	/**
+	 * What the action started here came to; null once another action started, here or elsewhere, and
+	 * "You are offline" no more once the connection is back: it would tell the reader to wait for what has
+	 * come. Said while the browser thought itself online (a server that did not answer), it stays.
+	 */
 	get message(): SaveMessage | null {
-		return this.current ? this.#message : null;
+		if (!this.current) return null;
+		return this.#whileOffline && online.current ? null : this.#message;
 	}
 
 	/** Says what the action came to (here, and so nowhere else). */
 	set message(m: SaveMessage | null) {
 		latest.place = this;
 		this.#message = m;
+		this.#whileOffline = m?.text === OFFLINE_WORDS && online.current === false;
 	}
 
 	/** Whether this place's action is the latest on the page (for an answer that follows a write, as OutboxSave's does). */
