@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buyerWords } from '../../src/lib/client/purchase-status';
+import { buyerWords, purchaseName } from '../../src/lib/client/purchase-status';
 
 describe('who bought a purchase, in words', () => {
 	it('names the member who opened the checkout', () => {
@@ -9,5 +9,15 @@ describe('who bought a purchase, in words', () => {
 		expect(buyerWords({ buyer: null, renewal: true, autoTopUp: false })).toBe('Renewed by its subscription');
 		expect(buyerWords({ buyer: null, renewal: false, autoTopUp: true })).toBe('Charged by auto top-up');
 		expect(buyerWords({ buyer: null, renewal: false, autoTopUp: false })).toBe('Buyer not recorded');
+	});
+});
+
+describe('a purchase as the lists name it', () => {
+	it('says a renewal and an auto top-up beside the package, on every list alike', () => {
+		const p = { productName: 'Monthly plan', quantity: 1, renewal: false, autoTopUp: false };
+		expect(purchaseName(p)).toBe('Monthly plan');
+		expect(purchaseName({ ...p, renewal: true })).toBe('Monthly plan · renewal');
+		expect(purchaseName({ ...p, productName: 'Token pack', autoTopUp: true })).toBe('Token pack · auto top-up');
+		expect(purchaseName({ ...p, productName: 'Token pack', quantity: 3 })).toBe('Token pack × 3');
 	});
 });

@@ -24,6 +24,15 @@ export function orderStatusWords(status: string): string {
 	return status in purchaseStatus ? purchaseStatus[status as PurchaseStatus].label : status;
 }
 
+/**
+ * A purchase as every list names it, the member's and the console's alike: its package, how many, and
+ * what made it when no checkout did ("Monthly plan · renewal", "Token pack · auto top-up"), so a renewal
+ * never reads as a second purchase of the plan.
+ */
+export function purchaseName(p: { productName: string; quantity: number; renewal: boolean; autoTopUp: boolean }): string {
+	return `${p.productName}${p.quantity > 1 ? ` × ${p.quantity}` : ''}${p.renewal ? ' · renewal' : p.autoTopUp ? ' · auto top-up' : ''}`;
+}
+
 /** What a partly refunded purchase got back, as the lists say it beside its amount ("$499.99 paid back"); '' for any other. */
 export function refundWords(p: { refundedCents: number | null; currency: string | null }): string {
 	return p.refundedCents ? `${money(p.refundedCents, p.currency ?? 'USD')} paid back` : '';
