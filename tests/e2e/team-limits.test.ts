@@ -121,6 +121,32 @@ describe('the Team page tells a member their caps', () => {
 		await bothSizes(page, 'team-owner-pool');
 	});
 
+	it('the owner reads a monthly pool cap nearly used up with what it leaves this month and its bar, said once: never only its size beside "Enough tokens"', async () => {
+		const { context, page } = await phoneOf(maya.email, '/team');
+		const me = (await (await context.request.get('/trpc/me.profile')).json()).result.data as { teams: { id: string; name: string }[] };
+		const team = me.teams.find((t) => t.name === 'Acme Studio')!;
+		const setPoolCap = (limitTokens: number | null) => context.request.post('/trpc/team.setCap', { data: { teamId: team.id, userId: null, period: 'monthly', limitTokens } });
+		try {
+			await waitForFresh(page);
+			const pool = page.getByRole('region', { name: 'Acme Studio pool' });
+			const month = Number((await pool.getByText(/ used today · [\d,]+ this month$/).textContent())!.match(/· ([\d,]+) this month/)![1]!.replace(/,/g, ''));
+			// Five tokens short of this month's use of the pool.
+			const cap = month + 5;
+			expect((await setPoolCap(cap)).status()).toBe(200);
+			await page.reload();
+			await waitForFresh(page);
+			const capped = `${cap.toLocaleString('en-US')}`;
+			await pool.getByText(`The team's monthly cap: ${capped} tokens · 5 left this month`, { exact: true }).waitFor();
+			const bar = pool.getByRole('meter', { name: `The team's monthly cap: 5 of ${capped} left this month` });
+			await expect(bar.getAttribute('aria-valuenow')).resolves.toBe('5');
+			// Said once: not again as the dashboard's line says what limits the reader.
+			await expect(pool.getByText(/^The team's monthly cap: [\d,]+ of /).count()).resolves.toBe(0);
+			await bothSizes(page, 'team-owner-monthly-cap');
+		} finally {
+			expect((await setPoolCap(null)).status()).toBe(200);
+		}
+	});
+
 	it('a weekly cap tighter than his daily one is what Leo is told limits him, with the same figures on the Team page, the dashboard and the playground', async () => {
 		const { context, page } = await phoneOf(leo.email, '/team');
 		await waitForFresh(page);
