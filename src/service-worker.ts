@@ -40,10 +40,13 @@ cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(new NetworkOnly(), { denylist: [/^\/api\//, /^\/admin\/exports\//] }));
 setCatchHandler(async ({ request }) => (request.mode === 'navigate' ? offlinePage() : Response.error()));
 
-/** What a page not kept on this device answers offline: what happened, and the way to what the device does keep. */
+/**
+ * What a page not kept on this device answers offline: what happened, and the way to what the device does keep.
+ * Styled inline (the app's stylesheet has a hashed name): its link is app.css' `.btn`, in `--brand`.
+ */
 function offlinePage(): Response {
 	const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>Offline · Quota</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;margin:0;padding:2rem 1rem;max-width:36rem;margin-inline:auto}h1{font-size:1.4rem;margin:0 0 .5rem}a{display:inline-block;margin-top:1rem;padding:.6rem 1rem;border-radius:.5rem;background:#4f46e5;color:#fff;text-decoration:none;font-weight:600}</style></head>
+<style>body{font:16px/1.5 system-ui,sans-serif;margin:0;padding:2rem 1rem;max-width:36rem;margin-inline:auto}h1{font-size:1.4rem;margin:0 0 .5rem}a{display:inline-flex;align-items:center;min-height:44px;margin-top:1rem;padding:0 1.1rem;border-radius:999px;background:#3b3fd8;color:#fff;text-decoration:none;font-weight:600}</style></head>
 <body><main><h1>You are offline</h1><p>This page is not kept on this device, so it opens once you are back online. The app's pages you have opened show what they last saved.</p><a href="/dashboard">Open the dashboard</a></main></body></html>`;
 	return new Response(html, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
 }
