@@ -62,8 +62,8 @@ export async function post(url: string, event: unknown, opts: { secret?: string;
 }
 
 export async function lotsOf(db: Db, accountId: string) {
-	return db.rows<{ id: string; source: string; model: string | null; amount: number; remaining: number; expires_at: string | null; expired_at: string | null; grant_key: string | null }>(
-		sql`select id, source, model, amount::int8 as amount, remaining::int8 as remaining, expires_at::text, expired_at::text, grant_key
+	return db.rows<{ id: string; source: string; model: string | null; amount: number; remaining: number; expires_at: string | null; expired_at: string | null; grant_key: string | null; note: string | null }>(
+		sql`select id, source, model, amount::int8 as amount, remaining::int8 as remaining, expires_at::text, expired_at::text, grant_key, note
 		      from lots where account_id = ${accountId}::uuid order by created_at, id`
 	);
 }

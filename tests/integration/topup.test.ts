@@ -21,6 +21,8 @@ import { startCheckout, listPurchases } from '../../src/lib/server/store/orders'
 import { getProduct, listProducts, saveProduct, upsertProduct } from '../../src/lib/server/store/catalog';
 import { parsePushMessage } from '../../src/lib/push-message';
 import { accountDetail } from '../../src/lib/server/admin';
+import { listPaymentEvents } from '../../src/lib/server/admin/payments';
+import { buyerWords, purchaseName } from '../../src/lib/client/purchase-status';
 import { chargeTopup, checkTopup, checkTopups, DECLINED_REASON, setTopupRule, startTopups, topupView, type TopupRuleInput } from '../../src/lib/server/topup';
 import { holdBack } from '../../src/lib/server/topup/rules';
 import type { PaddleSimulator } from '../../src/lib/server/store/paddle/simulator/simulator';
@@ -253,6 +255,14 @@ describe(`auto top-up on ${backend}`, () => {
 		await paddle.pay(unpaid.transactionId);
 		expect(await available(u.accountId)).toBe(11_500);
 		await bought();
+		// Every list names what the tap bought an auto top-up, with who bought it; the other checkout a plain pack.
+		const named = (p: { productName: string; quantity: number; renewal: boolean; autoTopUp: boolean; buyer: string | null }) => `${purchaseName(p)}, ${buyerWords(p)}`;
+		const purchases = new Map((await listPurchases(db.orm, u.accountId)).map((p) => [p.id, named(p)]));
+		expect([purchases.get(c.orderId), purchases.get(unpaid.orderId)]).toEqual(['Token pack · auto top-up, Bought by Robin', 'Token pack, Bought by Robin']);
+		const payments = new Map((await listPaymentEvents(db.orm, { account: u.accountId })).rows.flatMap((r) => (r.order ? [[r.order.id, named(r.order)]] : [])));
+		expect([payments.get(c.orderId), payments.get(unpaid.orderId)]).toEqual([purchases.get(c.orderId), purchases.get(unpaid.orderId)]);
+		const notes = (await lotsOf(db, u.accountId)).filter((l) => l.source === 'purchase').map((l) => l.note);
+		expect(notes.slice(-2)).toEqual(['Token pack · auto top-up', 'Token pack']);
 		await expectInvariants(db);
 	});
 

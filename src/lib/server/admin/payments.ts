@@ -3,7 +3,7 @@ import { queryRows, type Executor } from '../db/client';
 import { ACCOUNT_HOLDERS, ACCOUNT_NAME, accountNames } from '../accounts';
 import { DomainError } from '../errors';
 import type { PaymentFilter } from '../../payments-filter';
-import { PAID_SQL, RENEWAL_SQL } from '../store';
+import { AUTO_TOP_UP_SQL, PAID_SQL, RENEWAL_SQL } from '../store';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
 
 /**
@@ -108,7 +108,7 @@ export async function listPaymentEvents(
 	}>(exec, sql`
 		select e.event_id, e.event_type, e.outcome, e.note, e.occurred_at, e.received_at, e.received_at::text as received_key, e.deliveries, e.transaction_id, ${rank} as rank,
 		       o.id as order_id, o.product_name, o.quantity, o.status as order_status, a.id as account_id,
-		       buyer.name as buyer, ${RENEWAL_SQL} as renewal, o.charged_subscription_id is not null as auto_top_up, t.account_id is not null as team,
+		       buyer.name as buyer, ${RENEWAL_SQL} as renewal, ${AUTO_TOP_UP_SQL} as auto_top_up, t.account_id is not null as team,
 		       case when o.status in ${PAID_SQL} then o.amount_cents end as amount_cents, o.currency,
 		       -- Events stored before their effect named the status they set: a completion completed its order, a failed payment failed it.
 		       coalesce(e.effect->>'orderStatus', case when e.outcome = 'processed' and e.event_type = 'transaction.completed' then 'completed'

@@ -102,13 +102,15 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 		subscriptionId: sub?.id ?? null
 	};
 	let orderId: string;
+	// Bought with the one tap of an auto top-up's notice: its lots say so, as an off-session charge's do.
+	let fromNotice = false;
 	if (owner.checkoutOrder) {
 		orderId = owner.checkoutOrder.id;
 		await exec
 			.update(orders)
 			.set({ ...completion, paddleTransactionId: txn.id })
 			.where(and(eq(orders.id, orderId), inArray(orders.status, ['pending', 'failed'])));
-		await noticeBought(exec, orderId, completion.completedAt);
+		fromNotice = await noticeBought(exec, orderId, completion.completedAt);
 	} else {
 		// A renewal (or a charge we have no order for) billed by Paddle: it becomes an order of its own in the purchase history.
 		const [row] = await exec
@@ -134,7 +136,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 				grantKey: `${lotPrefix(txn.id)}${item.priceId}:${g.model ?? 'general'}`,
 				// Who bought it: a team's statement says so beside the grant ("bought by Maya Lee").
 				actor: owner.checkoutOrder?.userId ? { userId: owner.checkoutOrder.userId } : undefined,
-				note: `${sold[i]!.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}${NOTE_SUFFIX[txn.origin] ?? ''}`
+				note: `${sold[i]!.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}${NOTE_SUFFIX[txn.origin] ?? (fromNotice ? NOTE_SUFFIX.subscription_charge : '')}`
 			});
 			granted.push({ lotId: r.lotId, model: g.model, tokens });
 			made ||= r.created;

@@ -18,7 +18,7 @@ export { catalogPreview, deleteProduct, keptProducts, reorderProducts, savingsPr
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';
 export { listed, notInStore, type ListedProduct } from './sale';
 export type { Offer, SavingChange } from './offer';
-export { startCheckout, resumeCheckout, dismissCheckout, listPurchases, RENEWAL_SQL, PAID_SQL, type CheckoutStart, type Purchase, type PurchaseStatus } from './orders';
+export { startCheckout, resumeCheckout, dismissCheckout, listPurchases, RENEWAL_SQL, AUTO_TOP_UP_SQL, PAID_SQL, type CheckoutStart, type Purchase, type PurchaseStatus } from './orders';
 export type { PaymentProvider } from './paddle/provider';
 export { listSubscriptions, cancelSubscription, resumeSubscription, type SubscriptionView } from './subscriptions';
 export { flaggedEvents } from './paddle/webhook';

@@ -203,7 +203,7 @@ export interface Purchase {
 	status: PurchaseStatus;
 	/** A subscription renewal: created by Paddle's billing, not by a checkout in the app. */
 	renewal: boolean;
-	/** Charged off-session on the buyer's subscription by auto top-up. */
+	/** An auto top-up: charged off-session on the buyer's subscription, or bought with the one tap of its notice (AUTO_TOP_UP_SQL). */
 	autoTopUp: boolean;
 	/**
 	 * The name of the person who opened its checkout (a team's member, or a user on their own account);
@@ -312,12 +312,18 @@ export function openCheckoutRead(accountId: string, userId: string): Read<OpenCh
 /** Whether order `o` renews a subscription (an earlier order started it): Paddle's billing made it, no checkout. */
 export const RENEWAL_SQL = sql`exists (select 1 from orders first where first.subscription_id = o.subscription_id and first.created_at < o.created_at)`;
 
+/**
+ * Whether order `o` is an auto top-up: charged off-session on a subscription, or bought with the one
+ * tap of a top-up's notice (the top-up holds its order, topup/bought.ts).
+ */
+export const AUTO_TOP_UP_SQL = sql`(o.charged_subscription_id is not null or exists (select 1 from topups tu where tu.order_id = o.id))`;
+
 /** Orders matching `where` (over `orders o`) as they were sold (the order's own record, not today's package) with the names of the models they grant, and who bought them, newest first. */
 function ordersRead(where: SQL, limit: number): Read<Purchase[]> {
 	const rows = read(
-		sql`select o.id, o.quantity, o.status, o.amount_cents, o.currency, o.created_at, o.completed_at, o.charged_subscription_id,
+		sql`select o.id, o.quantity, o.status, o.amount_cents, o.currency, o.created_at, o.completed_at,
 		           o.product_id, o.product_name, o.product_kind, o.contents, o.unit_price_cents, buyer.name as buyer,
-		           ${RENEWAL_SQL} as renewal,
+		           ${RENEWAL_SQL} as renewal, ${AUTO_TOP_UP_SQL} as auto_top_up,
 		           case when o.status = 'partially_refunded' then (
 		             select sum(a.total)::int8 from (${approvedAdjustments(sql`e.transaction_id = o.paddle_transaction_id`)}) a where a.action = 'refund'
 		           ) end as refunded_cents
@@ -343,7 +349,7 @@ function ordersRead(where: SQL, limit: number): Read<Purchase[]> {
 				currency: o.currency,
 				status: o.status,
 				renewal: o.renewal,
-				autoTopUp: o.charged_subscription_id !== null,
+				autoTopUp: o.auto_top_up,
 				buyer: o.buyer,
 				refundedCents: o.refunded_cents === null ? null : Number(o.refunded_cents),
 				createdAt: new Date(o.created_at).toISOString(),
@@ -384,8 +390,8 @@ export async function dismissCheckout(exec: Executor, req: { accountId: string; 
 /** An order with what it sold, as purchasesRead selects it. */
 interface PurchaseRow {
 	id: string; quantity: number; status: PurchaseStatus; amount_cents: number | null; currency: string | null;
-	created_at: string | Date; completed_at: string | Date | null; charged_subscription_id: string | null;
-	product_id: string; product_name: string; product_kind: string; contents: ProductGrant[]; unit_price_cents: number; renewal: boolean; buyer: string | null;
+	created_at: string | Date; completed_at: string | Date | null;
+	product_id: string; product_name: string; product_kind: string; contents: ProductGrant[]; unit_price_cents: number; renewal: boolean; auto_top_up: boolean; buyer: string | null;
 	refunded_cents: number | string | null;
 }
 

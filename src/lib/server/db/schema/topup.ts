@@ -79,6 +79,8 @@ export const topups = pgTable(
 	(t) => [
 		uniqueIndex('topups_crossing_idx').on(t.accountId, t.crossing),
 		index('topups_account_created_idx').on(t.accountId, t.createdAt),
+		// The top-up an order was bought from (0068).
+		index('topups_order_idx').on(t.orderId).where(sql`${t.orderId} is not null`),
 		check('topups_status_check', sql`${t.status} in ('claimed', 'charging', 'charged', 'notice', 'declined', 'failed')`),
 		check('topups_cause_check', sql`${t.cause} in ('drop', 'set', 'retry')`)
 	]
