@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync } from 'svelte';
 import { Said } from './said.svelte';
+import { Saving } from './admin/saving.svelte';
 import { OFFLINE_WORDS } from './offline-words';
 import { fakeBrowser } from '../../../tests/helpers/browser';
 
@@ -57,5 +58,20 @@ describe('Said', () => {
 		refused.message = { kind: 'empty', text: 'Too many attempts. Try again in 12 minutes.' };
 		browser.setOnline(true);
 		expect(refused.message?.text).toBe('Too many attempts. Try again in 12 minutes.');
+	});
+
+	it('is the console forms’ answer too: a save refused offline says so, and not once the connection is back', async () => {
+		const browser = fakeBrowser({ online: false });
+		const saving = new Saving();
+		await saving.run(() => Promise.reject(new TypeError('Failed to fetch')), () => 'Saved.');
+		expect(saving.message).toEqual(offline);
+		browser.setOnline(true);
+		flushSync();
+		expect(saving.message).toBeNull();
+		// A refusal of the server's, or one said while the browser thought itself online, stays.
+		await saving.run(() => Promise.reject(new TypeError('Failed to fetch')), () => 'Saved.');
+		browser.setOnline(false);
+		browser.setOnline(true);
+		expect(saving.message).toEqual(offline);
 	});
 });

@@ -4,10 +4,18 @@ import { errorMessage } from '$lib/client/errors';
 import { fieldError, fieldWords } from '$lib/client/field-error';
 import { showSlip } from '$lib/client/slip';
 import type { SaveMessage } from '$lib/client/save-message';
+import { Answer } from '$lib/client/said.svelte';
 
 export class Saving {
 	busy = $state(false);
-	message = $state<SaveMessage | null>(null);
+	#answer = new Answer();
+	/** The form's one message: saved, or why not ("You are offline" goes once the browser is online again: `Answer`). */
+	get message(): SaveMessage | null {
+		return this.#answer.message;
+	}
+	set message(m: SaveMessage | null) {
+		this.#answer.message = m;
+	}
 	/** Refusals of fields, in the form's order: each said under its field (`<id>-note`, `noteOf`) until the form is changed or saved again. */
 	slips = $state<{ id: string; text: string }[]>([]);
 
