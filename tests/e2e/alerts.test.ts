@@ -28,7 +28,7 @@ describe('alert steps and the inbox on a phone', () => {
 		await waitForServiceWorker(page);
 		const mine = page.getByRole('group', { name: 'Your tokens' });
 		// The figure in the dashboard's word for it, as its Available card shows it.
-		await mine.getByText("Shares of 30,000 tokens: what the current lots were granted plus the free allowances' limits. Available now: 30,000.").waitFor();
+		await mine.getByText("Shares of 30,000 tokens: what the current lots were granted plus the free allowances' limits. In the account now: 30,000.").waitFor();
 		await screenshot(mine, 'settings-alert-steps-available-390');
 		expect(await alertStepsShown(mine)).toEqual([20, 10, 5]);
 		for (const p of [20, 10, 5]) await mine.getByRole('button', { name: `Remove the ${p}% step` }).click();

@@ -141,7 +141,17 @@ describe('the Team page tells a member their caps', () => {
 			await expect(bar.getAttribute('aria-valuenow')).resolves.toBe('5');
 			// Said once: not again as the dashboard's line says what limits the reader.
 			await expect(pool.getByText(/^The team's monthly cap: [\d,]+ of /).count()).resolves.toBe(0);
+			// The badge beside the pool's tokens says the cap that holds it, not "Enough tokens".
+			await expect(pool.locator('.badge').textContent()).resolves.toBe('Cap running low');
 			await bothSizes(page, 'team-owner-monthly-cap');
+			// Used up: reached; and Settings' alert steps say the pool's tokens as the dashboard names them ("in the pool"), not "Available".
+			expect((await setPoolCap(month)).status()).toBe(200);
+			await page.reload();
+			await waitForFresh(page);
+			await pool.getByText(/ · 0 left this month$/).waitFor();
+			await expect(pool.locator('.badge').textContent()).resolves.toBe('Cap reached');
+			await page.goto('/settings');
+			await page.getByText(/^Shares of [\d,]+ tokens: .* In the pool now: [\d,]+\./).first().waitFor();
 		} finally {
 			expect((await setPoolCap(null)).status()).toBe(200);
 		}
