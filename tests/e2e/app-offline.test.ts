@@ -221,6 +221,25 @@ describe('offline, pages never opened on this device', () => {
 });
 
 describe('offline, nothing saved for what the dashboard shows', () => {
+	it("kept offline past the site's midnight, the figures say whose day their “today” is, and a daily allowance that it has reset since", async () => {
+		const { context, page } = await openAs(browser, maya.email, 'about:blank', installedPhone);
+		await installClock(page);
+		await page.goto('/dashboard');
+		await waitForServiceWorker(page);
+		await waitForFresh(page);
+		await page.getByText(/Daily · resets in \d/).first().waitFor();
+		const settings = (await (await context.request.get('/trpc/settings.get')).json()).result.data as { siteTimeZone: string };
+		// The site's day the figures are of, as the page writes a date (format.ts shortDate), in the site's zone.
+		const ofDay = await page.evaluate((zone) => new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: zone }).format(new Date()), settings.siteTimeZone);
+		await context.setOffline(true);
+		await page.clock.fastForward('24:01:00');
+		await page.getByText(`Offline · updated 1 day ago · “today” here is ${ofDay}`, { exact: true }).waitFor();
+		await page.getByText('Daily · has reset since these figures').first().waitFor();
+		await expect(page.getByText(/resets in less than a minute/).count()).resolves.toBe(0);
+		await screen(page, 'offline-past-midnight');
+		await context.close();
+	});
+
 	it('another account picked offline: the dashboard says so, with no skeletons', async () => {
 		const { context, page } = await openAs(browser, maya.email, '/dashboard', installedPhone);
 		await waitForServiceWorker(page);
