@@ -925,6 +925,10 @@ for (const size of sizes) {
 			await box('grant tokens to users and teams').check();
 			const granting = `Referral rewards ${Date.now()}`;
 			expect((await grantWith(await made(granting))).status).toBe(201);
+			// The next key starts from the defaults again, not from the boxes of the key made last.
+			await expect(box('consume and hold tokens').isChecked()).resolves.toBe(true);
+			await expect(box('read balances, rates and usage').isChecked()).resolves.toBe(true);
+			await expect(box('grant tokens to users and teams').isChecked()).resolves.toBe(false);
 
 			const mayLine = (name: string) => page.getByRole('listitem').filter({ hasText: name }).getByText(/^It may /);
 			await expect(mayLine(metering).textContent()).resolves.toBe('It may read balances, rates and usage; consume and hold tokens');
