@@ -778,7 +778,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                    /** @description Required. Scoped to your API key and to the kind of request: consumes, holds and their settles and releases share one set of keys, grants and their ends another; send a new key for each new request. A retry with the same key and body returns the first answer and takes effect once (a consume spends once). A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -1037,7 +1037,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                    /** @description Required. Scoped to your API key and to the kind of request: consumes, holds and their settles and releases share one set of keys, grants and their ends another; send a new key for each new request. A retry with the same key and body returns the first answer and takes effect once (a consume spends once). A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -1722,7 +1722,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                    /** @description Required. Scoped to your API key and to the kind of request: consumes, holds and their settles and releases share one set of keys, grants and their ends another; send a new key for each new request. A retry with the same key and body returns the first answer and takes effect once (a consume spends once). A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key": string;
                 };
                 path?: never;

@@ -106,6 +106,21 @@ describe(`one idempotency key = one request = one stored answer, on ${backend}`,
 		await expectInvariants(db);
 	});
 
+	it('keys are scoped to the kind of request, as /developers and the OpenAPI document say: a consume\'s key sent with a grant is that grant\'s, and a grant\'s with a consume that consume\'s', async () => {
+		const user = `kinds-${tag}`;
+		const granted = await post('/api/v1/grants', `k1-${tag}`, { user, tokens: 1_000, source: 'bonus' });
+		expect(granted.status).toBe(201);
+		const spent = await post('/api/v1/consume', `k1-${tag}`, { user, feature: 'generate_texts', units: 1 });
+		expect([spent.status, spent.json.cost, spent.headers.get('idempotent-replayed')]).toEqual([200, 45, null]);
+		const more = await post('/api/v1/grants', `k2-${tag}`, { user, tokens: 10, source: 'bonus' });
+		const c = await post('/api/v1/consume', `k2-${tag}`, { user, feature: 'generate_texts', units: 1 });
+		expect([more.status, c.status]).toEqual([201, 200]);
+		// Within a kind a key is one request: the consume's key with a hold is refused.
+		expect((await post('/api/v1/holds', `k2-${tag}`, { user, feature: 'generate_texts', max_tokens: 100 })).json).toMatchObject({ error: 'idempotency_key_reused' });
+		expect((await balanceOf(user)).json).toMatchObject({ available: 1_000 + 10 - 45 - 45 });
+		await expectInvariants(db);
+	});
+
 	it('admin adjustments: the key belongs to the admin; another change under it is refused on any account', async () => {
 		const admin = await callerAs(w.auth.siteAdmin, '10.9.0.7');
 		const key = `adj-${tag}`;

@@ -139,7 +139,7 @@ const idempotencyHeader = (required: boolean, once = 'a hold closes once whateve
 	in: 'header',
 	required,
 	description: required
-		? `Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. ${REPLAY}`
+		? `Required. Scoped to your API key and to the kind of request: consumes, holds and their settles and releases share one set of keys, grants and their ends another; send a new key for each new request. A retry with the same key and body returns the first answer and takes effect once (a consume spends once). ${REPLAY}`
 		: `Optional: ${once}. With a key, a retry with the same key and body gets the first answer back instead of that 409. ${REPLAY}`,
 	schema: jsonSchema(s.idempotencyHeader.shape['Idempotency-Key'], 'input')
 });
