@@ -51,7 +51,7 @@ async function configureSite(db: Db) {
 		{ key: 'bots', name: 'Bot training', limitMessage: 'Your bot is paused until more tokens are added.', onExhausted: 'inactive' as const },
 		{ key: 'forms', name: 'AI Forms', limitMessage: "This week's free AI form tokens are used up.", onExhausted: 'message' as const },
 		{ key: 'images', name: 'Image generator', limitMessage: 'Image generation needs tokens.', onExhausted: 'message' as const },
-		{ key: 'product', name: 'Product generator', limitMessage: "Today's product generator limit is reached.", onExhausted: 'message' as const }
+		{ key: 'product', name: 'Product generator', limitMessage: 'The product generator needs tokens. Buy tokens to generate more.', onExhausted: 'message' as const }
 	];
 	for (const m of modules) await saveModule(db, by, m);
 	for (const m of [
