@@ -144,6 +144,18 @@ describe('the Team page tells a member their caps', () => {
 			// The badge beside the pool's tokens says the cap that holds it, not "Enough tokens".
 			await expect(pool.locator('.badge').textContent()).resolves.toBe('Cap running low');
 			await bothSizes(page, 'team-owner-monthly-cap');
+			// The store, the pool picked, says the cap before it sells: bought tokens go to the pool, not past the cap.
+			await page.goto('/store');
+			await page.getByRole('radio', { name: /Acme Studio/ }).check();
+			await page
+				.getByRole('note')
+				.getByText(new RegExp(`^The team's monthly cap: 5 of ${capped} tokens left this month\\. Tokens bought now are added to the pool; the cap still limits what you can spend until it resets\\.$`))
+				.waitFor();
+			await bothSizes(page, 'store-pool-capped');
+			await page.getByRole('radio', { name: /Personal/ }).check();
+			await expect(page.getByRole('note').count()).resolves.toBe(0);
+			await page.goto('/team');
+			await waitForFresh(page);
 			// Used up: reached; and Settings' alert steps say the pool's tokens as the dashboard names them ("in the pool"), not "Available".
 			expect((await setPoolCap(month)).status()).toBe(200);
 			await page.reload();

@@ -192,6 +192,7 @@ const matrix: Record<string, Entry> = {
 	'ledger.dashboard': { allow: teamAUsers, input: teamA },
 	'ledger.history': { allow: teamAUsers, input: teamA },
 	'ledger.statement': { allow: teamAUsers, input: teamA },
+	'ledger.capNow': { allow: teamAUsers, input: teamA },
 	'ledger.unlimitedNow': { allow: teamAUsers, input: teamA },
 	'ledger.rollups': { allow: teamAUsers, input: (w) => ({ ...teamA(w), period: 'daily', windows: 31, by: 'feature' }) },
 	'ledger.catalog': { allow: members },

@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure, noInput } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepRead } from '../../alerts';
-import { balancesRead, check, capLineRead, consume, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, lotUsePerDayRead, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, unlimitedNow, MAX_REPORT_WINDOWS } from '../../ledger';
+import { balancesRead, check, capLineRead, consume, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, lotUsePerDayRead, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, unlimitedNow, viewerAvailableRead, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, siteDay, units } from '../../fields';
 import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
@@ -83,6 +83,16 @@ export const ledgerRouter = router({
 	summary: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
 		return readOne(ctx.db.orm, viewerSummaryRead(await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read'), ctx.auth.user.id));
 	}),
+
+	/**
+	 * The cap that binds the caller's use of the account now, or null: what it leaves them in tokens when
+	 * less than the account's Available, its words (`sub`) and its line as the dashboard shows it (`line`).
+	 * The store says it above its packs: tokens bought then add to the account, not to what the cap lets
+	 * the caller spend before it resets.
+	 */
+	capNow: memberProcedure
+		.input(accountInput)
+		.query(async ({ ctx, input }) => (await readOne(ctx.db.orm, viewerAvailableRead(await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read'), ctx.auth.user.id))).capBound),
 
 	/** The unlimited use the account has now (every model, or which models: key and name), as the store says it beside a pack whose tokens it makes wait. */
 	unlimitedNow: memberProcedure.input(accountInput).query(async ({ ctx, input }) => unlimitedNow(ctx.db.orm, await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read'))),
