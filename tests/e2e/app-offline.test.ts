@@ -33,6 +33,16 @@ async function installClock(page: import('playwright-core').Page) {
 	await page.clock.install();
 }
 
+/** Maya's dashboard on an installed phone, its figures fresh, the page's clock the test's from its first script (installClock). */
+async function freshDashboard() {
+	const { context, page } = await openAs(browser, maya.email, 'about:blank', installedPhone);
+	await installClock(page);
+	await page.goto('/dashboard');
+	await waitForServiceWorker(page);
+	await waitForFresh(page);
+	return { context, page };
+}
+
 /** The figures a person reads on the dashboard: the four summary cards. */
 const cards = (page: import('playwright-core').Page) => page.getByRole('region', { name: 'Summary' }).innerText();
 
@@ -89,6 +99,21 @@ describe('offline on a phone', () => {
 		await expect(topupSave.isDisabled()).resolves.toBe(true);
 		await page.getByText('Needs a connection').first().waitFor();
 		await screen(page, 'offline-settings-topup');
+		await context.close();
+	});
+
+	it("kept offline past the site's midnight, the figures say whose day their “today” is, and a daily allowance that it has reset since", async () => {
+		const { context, page } = await freshDashboard();
+		await page.getByText(/Daily · resets in \d/).first().waitFor();
+		const settings = (await (await context.request.get('/trpc/settings.get')).json()).result.data as { siteTimeZone: string };
+		// The site's day the figures are of, as the page writes a date (format.ts shortDate), in the site's zone.
+		const ofDay = await page.evaluate((zone) => new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: zone }).format(new Date()), settings.siteTimeZone);
+		await context.setOffline(true);
+		await page.clock.fastForward('24:01:00');
+		await page.getByText(`Offline · updated 1 day ago · “today” here is ${ofDay}`, { exact: true }).waitFor();
+		await page.getByText('Daily · has reset since these figures').first().waitFor();
+		await expect(page.getByText(/resets in less than a minute/).count()).resolves.toBe(0);
+		await screen(page, 'offline-past-midnight');
 		await context.close();
 	});
 
@@ -156,11 +181,7 @@ describe('offline, pages never opened on this device', () => {
 	const pages = ['/statement', '/store', '/usage', '/reports', '/alerts', '/team', '/purchases', '/playground', '/settings'];
 
 	it('say calmly what is missing instead of loading forever, show what another page saved, and fill in by themselves online', async () => {
-		const { context, page } = await openAs(browser, maya.email, 'about:blank', installedPhone);
-		await installClock(page);
-		await page.goto('/dashboard');
-		await waitForServiceWorker(page);
-		await waitForFresh(page);
+		const { context, page } = await freshDashboard();
 		const available = await page.locator('.stat', { hasText: 'Available' }).locator('.value').innerText();
 
 		await context.setOffline(true);
@@ -221,25 +242,6 @@ describe('offline, pages never opened on this device', () => {
 });
 
 describe('offline, nothing saved for what the dashboard shows', () => {
-	it("kept offline past the site's midnight, the figures say whose day their “today” is, and a daily allowance that it has reset since", async () => {
-		const { context, page } = await openAs(browser, maya.email, 'about:blank', installedPhone);
-		await installClock(page);
-		await page.goto('/dashboard');
-		await waitForServiceWorker(page);
-		await waitForFresh(page);
-		await page.getByText(/Daily · resets in \d/).first().waitFor();
-		const settings = (await (await context.request.get('/trpc/settings.get')).json()).result.data as { siteTimeZone: string };
-		// The site's day the figures are of, as the page writes a date (format.ts shortDate), in the site's zone.
-		const ofDay = await page.evaluate((zone) => new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: zone }).format(new Date()), settings.siteTimeZone);
-		await context.setOffline(true);
-		await page.clock.fastForward('24:01:00');
-		await page.getByText(`Offline · updated 1 day ago · “today” here is ${ofDay}`, { exact: true }).waitFor();
-		await page.getByText('Daily · has reset since these figures').first().waitFor();
-		await expect(page.getByText(/resets in less than a minute/).count()).resolves.toBe(0);
-		await screen(page, 'offline-past-midnight');
-		await context.close();
-	});
-
 	it('another account picked offline: the dashboard says so, with no skeletons', async () => {
 		const { context, page } = await openAs(browser, maya.email, '/dashboard', installedPhone);
 		await waitForServiceWorker(page);
