@@ -3891,7 +3891,7 @@ export interface webhooks {
         put?: never;
         /**
          * The balance fell below an alert step
-         * @description One per step crossed (a share of the allocation, or a number of tokens); a step crosses anew once the balance recovered. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         * @description One per step crossed (a share of the allocation, or a number of tokens), for the lowest step a change reaches: a drop past several steps at once sends one, for the lowest (and a drop to nothing `balance.depleted` only), as the owner's inbox gets one alert; a step crosses anew once the balance recovered. The allocation counts what is left of the account's free allowances with its lots, so a consume's `level` (what is left for its feature) can say `low` before the account crosses a step. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
          */
         post: {
             parameters: {
@@ -3973,7 +3973,7 @@ export interface webhooks {
         put?: never;
         /**
          * Nothing is left to spend
-         * @description Once per running out; again after the balance recovered. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         * @description Once per running out (with no `balance.low` for the steps a drop to nothing passed at once); again after the balance recovered. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
          */
         post: {
             parameters: {

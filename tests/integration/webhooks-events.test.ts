@@ -292,6 +292,22 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		expect(levels.map((e) => [e.type, e.data.threshold_tokens, e.data.threshold_percent, e.data.tokens_left])).toEqual([['balance.low', 500, undefined, 400]]);
 	});
 
+	it('a drop past several steps at once: one balance.low, for the lowest step reached; a drop to nothing: balance.depleted only (as documented)', async () => {
+		const [past, out] = [await makeUser(db), await makeUser(db)];
+		for (const u of [past, out]) {
+			const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 1 });
+			delivered(await bed.paddle.pay(c.transactionId));
+		}
+		// The default steps (20, 10 and 5%): 5,000 → 200 passes all three at once; 5,000 → 0 runs out.
+		await consume(db.orm, { accountId: past.accountId, feature: 'search_images', units: 480, actor: {}, idempotency: spendKey() });
+		await consume(db.orm, { accountId: out.accountId, feature: 'search_images', units: 500, actor: {}, idempotency: spendKey() });
+		for (const u of [past, out]) await evaluateAlerts(db, u.accountId);
+		const levels = async (accountId: string) => (await eventsOf(accountId)).filter((e) => e.type.startsWith('balance.')).map((e) => [e.type, e.data.threshold_percent ?? null, e.data.tokens_left]);
+		expect(await levels(past.accountId)).toEqual([['balance.low', 5, 200]]);
+		expect(await levels(out.accountId)).toEqual([['balance.depleted', null, 0]]);
+		await expectInvariants(db);
+	});
+
 	it('the last free tokens of a window: allowance.exhausted once; running low and out: balance.low per step, then balance.depleted', async () => {
 		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: 'hooks-tester', limitTokens: 90, period: 'daily' });
 		const u = await makeUser(db, 'hooks-tester');

@@ -230,7 +230,8 @@ const EVENTS: Record<DomainEventType, { summary: string; description: string; fi
 	},
 	'balance.low': {
 		summary: 'The balance fell below an alert step',
-		description: 'One per step crossed (a share of the allocation, or a number of tokens); a step crosses anew once the balance recovered.',
+		description:
+			"One per step crossed (a share of the allocation, or a number of tokens), for the lowest step a change reaches: a drop past several steps at once sends one, for the lowest (and a drop to nothing `balance.depleted` only), as the owner's inbox gets one alert; a step crosses anew once the balance recovered. The allocation counts what is left of the account's free allowances with its lots, so a consume's `level` (what is left for its feature) can say `low` before the account crosses a step.",
 		fields: {
 			threshold_percent: n().optional().meta({ description: 'A share step: its percent.' }),
 			threshold_tokens: n().optional().meta({ description: 'A token step: its number of tokens.' }),
@@ -239,7 +240,7 @@ const EVENTS: Record<DomainEventType, { summary: string; description: string; fi
 	},
 	'balance.depleted': {
 		summary: 'Nothing is left to spend',
-		description: 'Once per running out; again after the balance recovered.',
+		description: 'Once per running out (with no `balance.low` for the steps a drop to nothing passed at once); again after the balance recovered.',
 		fields: shareFields
 	}
 };
