@@ -91,6 +91,17 @@ describe('the dashboard’s today is the site’s day', () => {
 		expect(await meaning.innerText()).toMatch(/ This month and today are the site's days, midnight to midnight in UTC, as caps and free allowances count them: its today began (yesterday )?at 09:00 in your zone, Tokyo time \(UTC\+9\)\.$/);
 		await meaning.scrollIntoViewIfNeeded();
 		await bothSizes(page, 'dashboard-site-day');
+
+		// The Team page counts the same day: its pool's and members' "today" is told the same way.
+		const made = await page.evaluate(
+			async () => (await fetch('/trpc/team.create', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Far Team' }) })).status
+		);
+		expect(made).toBe(200);
+		await page.goto('/team');
+		await waitForFresh(page);
+		const pool = page.getByRole('region', { name: 'Far Team pool' });
+		await pool.getByText(/^This month and today are the site's days, midnight to midnight in UTC, as caps and free allowances count them: its today began (yesterday )?at 09:00 in your zone, Tokyo time \(UTC\+9\)\.$/).waitFor();
+		await bothSizes(page, 'team-site-day');
 		await context.close();
 	});
 });

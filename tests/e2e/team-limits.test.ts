@@ -146,14 +146,21 @@ describe('the Team page tells a member their caps', () => {
 			await bothSizes(page, 'team-owner-monthly-cap');
 			// The store, the pool picked, says the cap before it sells: bought tokens go to the pool, not past the cap.
 			await page.goto('/store');
-			await page.getByRole('radio', { name: /Acme Studio/ }).check();
+			await waitForFresh(page);
+			// A pick shows once the device has queued it (IndexedDB): polled, not checked at once as check() does.
+			const pick = async (name: RegExp) => {
+				const radio = page.getByRole('radio', { name });
+				await radio.click();
+				await expect.poll(() => radio.getAttribute('aria-checked')).toBe('true');
+			};
+			await pick(/Acme Studio/);
 			await page
 				.getByRole('note')
 				.getByText(new RegExp(`^The team's monthly cap: 5 of ${capped} tokens left this month\\. Tokens bought now are added to the pool; the cap still limits what you can spend until it resets\\.$`))
 				.waitFor();
 			await bothSizes(page, 'store-pool-capped');
-			await page.getByRole('radio', { name: /Personal/ }).check();
-			await expect(page.getByRole('note').count()).resolves.toBe(0);
+			await pick(/Personal/);
+			await expect.poll(() => page.getByRole('note').count()).toBe(0);
 			await page.goto('/team');
 			await waitForFresh(page);
 			// Used up: reached; and Settings' alert steps say the pool's tokens as the dashboard names them ("in the pool"), not "Available".
