@@ -323,6 +323,11 @@ describe('the audit log in words', () => {
 			{ field: 'Limit for Admin', before: { text: 'None: pays from the balance' }, after: { text: 'Not available' } },
 			{ field: 'Limit for Author', before: { text: 'None: pays from the balance' }, after: { text: 'Not available' } }
 		]);
+		// From None to one limit for every user: said as that, not as "any other role" (newcomer walk 6).
+		expect(auditWords({ action: 'limits.module_saved', ...samples['limits.module_saved'], before: none, after: { ...limits, limitType: 'general', members: 3000, roles: {} } }, names).changes.slice(0, 2)).toEqual([
+			{ field: "Users' free allowance", before: { text: 'None: users pay from their balance' }, after: { text: 'One limit for every user' } },
+			{ field: 'Limit for every user', before: { text: 'None: pays from the balance' }, after: { figure: 3000 } }
+		]);
 		// Back to one limit for every user: each role now gets the user limit.
 		const general = { ...limits, limitType: 'general', members: 500, roles: {} };
 		expect(auditWords({ action: 'limits.module_saved', ...samples['limits.module_saved'], before: perRole, after: general }, names).changes.slice(1)).toEqual([

@@ -206,6 +206,8 @@ const LIMIT_FIELDS: Record<string, Field> = {
 	guest: ['Guest limit', limitIn(GUEST_NO_FREE_TOKENS)],
 	limitType: ["Users' free allowance", words(LIMIT_TYPE)],
 	members: ['User limit (any other role)', limit],
+	// The user limit when neither side is role-based: the limit of every user (flatten below).
+	everyone: ['Limit for every user', limit],
 	period: ['Resets', words(PERIOD)],
 	limitMessage: ['Limit message', plain()],
 	onExhausted: ['When the free tokens run out', words(ON_EXHAUSTED)]
@@ -496,10 +498,12 @@ const WORDS: Record<AuditAction, Spec> = {
 		// One field per role: "Limit for Author", for every role either side names. A side that names no
 		// roles (general or none) gives each what its users get: the user limit, or none.
 		flatten: {
-			fields: ({ roles, ...rest }, other) => {
+			fields: ({ roles, members, ...rest }, other) => {
 				const own = obj(roles);
-				const theirs = rest.limitType === 'none' ? 'none' : rest.members;
-				return { ...rest, ...Object.fromEntries([...new Set([...Object.keys(own), ...Object.keys(obj(other.roles))])].map((r) => [`role:${r}`, r in own ? own[r] : theirs])) };
+				const theirs = rest.limitType === 'none' ? 'none' : members;
+				// "Any other role" only where a side is role-based; else the user limit is every user's (both sides decide alike).
+				const user = members === undefined ? {} : rest.limitType === 'role' || other.limitType === 'role' ? { members } : { everyone: members };
+				return { ...rest, ...user, ...Object.fromEntries([...new Set([...Object.keys(own), ...Object.keys(obj(other.roles))])].map((r) => [`role:${r}`, r in own ? own[r] : theirs])) };
 			},
 			field: (key, n) => (key.startsWith('role:') ? [`Limit for ${n.roles.get(key.slice(5)) ?? key.slice(5)}`, limit] : null)
 		},
