@@ -683,6 +683,8 @@ for (const size of sizes) {
 			// The moment with its zone, as the statement and the member's dashboard say a lot's end (newcomer walk 6: it had none here).
 			await expect(bonusLot.getByRole('cell').filter({ hasText: /^Expires/ }).innerText()).resolves.toMatch(/^Expires\s+Ended [A-Z][a-z]{2} \d{1,2}, \d{4}, \d\d:\d\d (UTC|.+ time \(UTC[+−-]\d+(:\d\d)?\))$/);
 			await expect(bonusLot.getByRole('button', { name: 'End now' }).count()).resolves.toBe(0);
+			// Caps are set elsewhere: the page says where (newcomer walk 6 looked for an Edit here).
+			await page.getByText("A user's own caps are set by them in Settings; a team's cap on their use of its pool by the team's owners and admins on its Team page.").waitFor();
 			const endRow = statement.getByRole('row').filter({ hasText: note }).filter({ hasText: 'by Ada Admin' });
 			await expect(endRow.innerText()).resolves.toMatch(/Movement\s+Ended\s+Tokens\s+−1,000/);
 			await expect(audit.getByText('Lot ended: what was left expired').count()).resolves.toBe(1);
