@@ -7,3 +7,9 @@ export const SEARCH_MAX = 200;
 
 /** The longest action name the audit log's Action filter takes (a link may bring longer; the page says so beside it). */
 export const ACTION_MAX = 100;
+
+/**
+ * The audit log's Action filter for every action but signing in and out, which on a site with active
+ * members fill the log's first screens (newcomer walk 6): not an action's name (those have a dot).
+ */
+export const ALL_BUT_SESSIONS = 'all-but-sessions';

@@ -11,6 +11,8 @@ import { saveFeature, saveModel, saveModule } from '../../src/lib/server/admin/r
 import { saveLimits, saveRollover } from '../../src/lib/server/admin/site-setup';
 import { setReferralRules } from '../../src/lib/server/referrals';
 import { saveProduct } from '../../src/lib/server/store/catalog';
+import { audit } from '../../src/lib/server/accounts/audit';
+import { ALL_BUT_SESSIONS } from '../../src/lib/search-text';
 
 let db: Db;
 let site: string;
@@ -67,6 +69,15 @@ describe(`audit entries of changes on ${backend}`, () => {
 		// A change after them is one entry, answered changed.
 		expect(await saveFeature(db, byQuota, { ...feature, tokensPerUnit: 3 })).toMatchObject({ changed: true, value: { tokensPerUnit: 3 } });
 		expect(await entriesOf('rates.feature_saved', 'audit_same')).toHaveLength(2);
+	});
+
+	it('the Action filter "any but signing in and out" keeps every other entry, failed sign-ins included, and none of the sign-ins and sign-outs', async () => {
+		const target = `sessions-${backend}-${Date.now()}`;
+		for (const action of ['auth.signin', 'auth.signout', 'auth.signin_failed', 'balance.adjusted'] as const) await audit(db.orm, { action, targetType: 'test', targetId: target });
+		const kept = (await listAudit(db.orm, { action: ALL_BUT_SESSIONS }, 500)).rows.filter((r) => r.targetId === target).map((r) => r.action);
+		expect(kept.sort()).toEqual(['auth.signin_failed', 'balance.adjusted']);
+		// Every action alone still filters to itself.
+		expect((await entriesOf('auth.signin', target)).map((r) => r.action)).toEqual(['auth.signin']);
 	});
 
 	it('a feature added says its key and module', async () => {

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { ALL_BUT_SESSIONS } from '../../search-text';
 import { isUuid, queryRows, type Executor } from '../db/client';
 import { cursorRefusal, DomainError } from '../errors';
 import { dayRule, isDay } from '../../day-text';
@@ -57,6 +58,7 @@ const CHARGEBACK_AS_REFUND = sql`(g.action = 'store.purchase_refunded' and g.aft
 
 /** The filter's action as the entries it means (`g`: the audit log). */
 function actionIs(action: string): SQL {
+	if (action === ALL_BUT_SESSIONS) return sql`g.action not in ('auth.signin', 'auth.signout')`;
 	if (action === 'store.purchase_charged_back') return sql`(g.action = ${action} or ${CHARGEBACK_AS_REFUND})`;
 	if (action === 'store.purchase_refunded') return sql`(g.action = ${action} and g.after->>'cause' is distinct from 'chargeback')`;
 	return sql`g.action = ${action}`;
