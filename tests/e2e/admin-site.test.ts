@@ -207,12 +207,14 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await member.frameLocator('iframe[title="Checkout"]').locator('button:enabled', { hasText: 'Pay ¥550' }).waitFor();
 		await screen(member, 'store-yen-checkout-phone');
 		await expectSound(member);
-		// Ordered now (its checkout, not paid, is an order), since the list was read: the server refuses Delete, said above
-		// the list, saying why, not as a purchase, and that off sale is the way.
+		// Ordered now (its checkout, not paid, is an order), since the list was read: the server refuses Delete, said in
+		// the package's row where Delete was pressed (newcomer walk 6: at the page's top, off a phone's screen), saying
+		// why, not as a purchase, and that off sale is the way.
 		await listed.getByRole('button', { name: `Delete ${name}…` }).click();
 		await listed.getByRole('button', { name: 'Delete it' }).click();
 		const kept = `“${name}” had 1 checkout opened for it and not paid: its orders and Paddle's records name it, so it cannot be deleted. Take it off sale instead: nobody can buy it then, and who bought it keeps what they got.`;
-		await page.getByRole('alert').filter({ hasText: kept }).waitFor();
+		await listed.getByRole('alert').filter({ hasText: kept }).waitFor();
+		await expect(page.getByRole('alert').filter({ hasText: kept }).count()).resolves.toBe(1);
 		await expect(listed.count()).resolves.toBe(1);
 		await screen(page, 'admin-catalog-delete-refused-phone');
 		// A list read since knows it: Delete says so at once, in the same words, asking nothing and sending nothing.
@@ -221,7 +223,7 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		const onRemove = (r: Request) => void (r.url().includes('admin.catalog.remove') && removes.push(r.url()));
 		page.on('request', onRemove);
 		await listed.getByRole('button', { name: `Delete ${name}…` }).click();
-		await page.getByRole('alert').filter({ hasText: kept }).waitFor();
+		await listed.getByRole('alert').filter({ hasText: kept }).waitFor();
 		await expect(listed.getByRole('button', { name: 'Delete it' }).count()).resolves.toBe(0);
 		page.off('request', onRemove);
 		expect(removes).toEqual([]);
