@@ -723,6 +723,17 @@ describe('rates, limits and site settings', () => {
 		await expect(gone).rejects.toMatchObject({ message: 'There is no feature “no_such_feature” to change: it may have been removed; add it as a new one.', cause: { code: 'not_found' } });
 		await expect(admin.admin.modules.upsert({ create: false, key: 'no-such-module', name: 'X', limitMessage: 'X' })).rejects.toMatchObject({ cause: { code: 'not_found' } });
 		expect((await admin.admin.features.list()).find((f) => f.key === 'no_such_feature')).toBeUndefined();
+		// A name another module or model has, in any letter case: refused under the name, nothing saved (Limits and
+		// every picker list them by name: newcomer walk 5 made three "Chatbot" cards). Its own name again is none.
+		const namesake = admin.admin.modules.upsert({ create: true, key: 'images-2', name: 'IMAGES', limitMessage: 'X' });
+		await expect(namesake).rejects.toMatchObject({
+			message: 'Another module is already called “Images” (key “images”): give this one another name, as pages list modules by name.',
+			cause: { code: 'conflict', details: { fieldErrors: { name: [expect.any(String)] } } }
+		});
+		await expect(admin.admin.models.upsert({ create: true, key: 'flux-2', name: 'flux.1', engine: 'bfl' })).rejects.toMatchObject({ cause: { code: 'conflict' } });
+		expect((await admin.admin.modules.list()).map((m) => m.key)).not.toContain('images-2');
+		expect((await admin.admin.models.list()).map((m) => m.key)).not.toContain('flux-2');
+		await expect(admin.admin.modules.upsert({ create: false, key: 'images', name: 'Images', limitMessage: 'Image tokens are used up.' })).resolves.toMatchObject({ changed: false });
 
 		await admin.admin.allowances.set({ module: 'images', audience: 'guest', limitTokens: 0, period: 'daily' });
 		expect((await admin.admin.allowances.list()).filter((r) => r.module === 'images')).toEqual([expect.objectContaining({ audience: 'guest', limitTokens: 0, period: 'daily' })]);

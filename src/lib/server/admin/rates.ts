@@ -2,7 +2,7 @@
 import type { Db } from '../db';
 import { DomainError } from '../errors';
 import type { Executor } from '../db/client';
-import { findFeature, findModel, findModule, removeFeature as removeUnusedFeature, removeModule as removeUnusedModule, upsertFeature, upsertModel, upsertModule } from '../ledger';
+import { findFeature, findModel, findModule, listModels, listModules, removeFeature as removeUnusedFeature, removeModule as removeUnusedModule, upsertFeature, upsertModel, upsertModule } from '../ledger';
 import type { AuditAction } from '../accounts';
 import { auditedChange, auditedSave, type Saved, type SetupActor } from './audited';
 
@@ -15,7 +15,14 @@ import { auditedChange, auditedSave, type Saved, type SetupActor } from './audit
  * a key that is not there is `not_found`, never made by an edit; left out (the demo seed): either.
  */
 const savedByKey =
-	<T extends { key: string }, R extends { name: string }>(action: AuditAction, targetType: string, save: (tx: Executor, input: T) => Promise<void>, read: (tx: Executor, key: string) => Promise<R | null>) =>
+	<T extends { key: string; name?: string }, R extends { name: string }>(
+		action: AuditAction,
+		targetType: string,
+		save: (tx: Executor, input: T) => Promise<void>,
+		read: (tx: Executor, key: string) => Promise<R | null>,
+		/** The others of its kind, when each must have a name of its own (`conflict` under the name, any letter case). */
+		others?: (tx: Executor) => Promise<{ key: string; name: string }[]>
+	) =>
 	(db: Db, actor: SetupActor, input: T, create?: boolean): Promise<Saved<R | null>> =>
 		auditedSave(db, actor, { action, targetType, targetId: input.key, detail: input, before: (tx) => read(tx, input.key) }, async (tx, before) => {
 			const taken = create ? (before as R | null) : null;
@@ -26,6 +33,12 @@ const savedByKey =
 			if (taken) {
 				const words = `The key “${input.key}” is already the ${targetType} “${taken.name}”: choose another key, or edit that ${targetType} in the list.`;
 				throw new DomainError('conflict', words, { fieldErrors: { key: [words] } });
+			}
+			const name = input.name?.trim().toLowerCase();
+			const namesake = others && name ? (await others(tx)).find((o) => o.key !== input.key && o.name.trim().toLowerCase() === name) : undefined;
+			if (namesake) {
+				const words = `Another ${targetType} is already called “${namesake.name}” (key “${namesake.key}”): give this one another name, as pages list ${targetType}s by name.`;
+				throw new DomainError('conflict', words, { fieldErrors: { name: [words] } });
 			}
 			await save(tx, input);
 			return read(tx, input.key);
@@ -49,8 +62,11 @@ export const removeFeature = (db: Db, actor: SetupActor, key: string): Promise<n
 		return null;
 	});
 
-/** Creates or changes a module (name, limit message, what happens when exhausted), audited `rates.module_saved` on `module` key with before and after. */
-export const saveModule = savedByKey('rates.module_saved', 'module', upsertModule, findModule);
+/**
+ * Creates or changes a module (name, limit message, what happens when exhausted), audited `rates.module_saved` on `module` key with before and after.
+ * Errors: `conflict` for a name another module has (any letter case): Limits lists modules by name.
+ */
+export const saveModule = savedByKey('rates.module_saved', 'module', upsertModule, findModule, listModules);
 
 /**
  * Removes a module nothing refers to (ledger removeModule: no feature in it, its free allowance never
@@ -63,5 +79,5 @@ export const removeModule = (db: Db, actor: SetupActor, key: string): Promise<nu
 		return null;
 	});
 
-/** Creates or changes a model (name, engine), audited `rates.model_saved` on `model` key with before and after. */
-export const saveModel = savedByKey('rates.model_saved', 'model', upsertModel, findModel);
+/** Creates or changes a model (name, engine), audited `rates.model_saved` on `model` key with before and after. Errors: `conflict` for a name another model has (any letter case): every picker lists models by name. */
+export const saveModel = savedByKey('rates.model_saved', 'model', upsertModel, findModel, listModels);
