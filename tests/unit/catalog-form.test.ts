@@ -177,6 +177,8 @@ describe('the catalog form', () => {
 		const pack = { ...plan, kind: 'pack', billingInterval: null } as unknown as Product;
 		expect(repriceNote(pack, { ...draftOf(pack), price: '5.99' })).toBe('Saving makes a new Paddle price of $5.99 and archives the one of $15.00. Buyers pay $5.99 from now on; purchases already made keep what they paid.');
 		expect(repriceNote(undefined, { ...draftOf(pack), price: '5.99' })).toBeNull();
+		// A price the form refuses (0, too much) is said by its slip alone: no word of a new Paddle price of $0.00 (newcomer walk 5).
+		for (const price of ['0', '0.00', '99999999']) expect(repriceNote(pack, { ...draftOf(pack), price }), price).toBeNull();
 	});
 
 	it('says "on sale" only for a package buyers can buy here; one on sale but not in the store says why and what to do', () => {

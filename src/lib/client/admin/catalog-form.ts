@@ -185,7 +185,8 @@ export function toInput(d: ProductDraft, sort: number): { input: ProductInput } 
 export function repriceNote(saved: Product | undefined, d: ProductDraft): string | null {
 	const currency = d.currency.trim().toUpperCase();
 	const cents = parsePrice(d.price, currency);
-	if (!saved || cents === null) return null;
+	// A price the form refuses (its slip says why) makes nothing: no word of what saving it would do.
+	if (!saved || cents === null || priceProblem(d.price, currency)) return null;
 	const interval = d.kind === 'subscription' ? d.billingInterval : null;
 	if (cents === saved.priceCents && currency === saved.currency && interval === saved.billingInterval) return null;
 	const per = (i: string | null) => (i === 'month' ? ' a month' : i === 'year' ? ' a year' : '');
