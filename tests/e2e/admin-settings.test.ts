@@ -370,7 +370,7 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await siteCard(page).getByRole('button', { name: /^Edit/ }).click();
 		const zone = siteForm(page).getByRole('combobox', { name: 'Time zone' });
 		await zone.waitFor();
-		await expect(siteForm(page).locator('#site-tz-hint').innerText()).resolves.toMatch(/^Members whose free allowances then reset at another time are told 5 minutes after you save/);
+		await expect(siteForm(page).locator('#site-tz-hint').innerText()).resolves.toMatch(/^A new zone ends the free allowance windows whose start it moves: their use starts again from zero .* Members whose free allowances then reset at another time are told 5 minutes after you save/);
 		await expect(zone.getAttribute('aria-describedby')).resolves.toContain('site-tz-hint');
 		// Typed "UTC", the list offers UTC alone, not every zone whose label says its offset.
 		await zone.fill('UTC');

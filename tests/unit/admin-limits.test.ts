@@ -164,6 +164,6 @@ describe("a save of the site's settings", () => {
 		for (const changed of [['timeZone'], ['spendOrder', 'weekStart']]) {
 			expect(siteSettingsSaid(changed)).toBe('Site settings saved. Recorded in the audit log. Members whose free allowances now reset at another time are told in 5 minutes.');
 		}
-		expect(ZONE_TOLD_HINT).toMatch(/^Members whose free allowances then reset at another time are told 5 minutes after you save/);
+		expect(ZONE_TOLD_HINT).toMatch(/^A new zone ends the free allowance windows whose start it moves: their use starts again from zero \(what was used stays in the history\)\. Members whose free allowances then reset at another time are told 5 minutes after you save/);
 	});
 });

@@ -199,7 +199,7 @@ export const SETTINGS_UNCHANGED = 'Nothing changed: the site settings are as the
 const QUIET = counted(RESETS_QUIET_SECONDS / 60, 'minute');
 
 /** Under the time zone field: who is told of a new zone, and when. */
-export const ZONE_TOLD_HINT = `Members whose free allowances then reset at another time are told ${QUIET} after you save, and so are the owners and admins of such team pools. Change it again within those minutes and they are told once, of the last; put it back and no one is.`;
+export const ZONE_TOLD_HINT = `A new zone ends the free allowance windows whose start it moves: their use starts again from zero (what was used stays in the history). Members whose free allowances then reset at another time are told ${QUIET} after you save, and so are the owners and admins of such team pools. Change it again within those minutes and they are told once, of the last; put it back and no one is.`;
 
 /** What a save of the site's settings says, by the fields it changed: nothing, or saved and recorded, and when a new zone or week start is told. */
 export function siteSettingsSaid(changed: readonly string[]): string {
