@@ -103,7 +103,7 @@ const matrixRole = async (w: World, db: Db) => {
 
 /** A module for the admin rows that need one. */
 const adminModule = async (w: World, db: Db) => {
-	await upsertModule(db.orm, { key: `mod-${w.tag}`, name: 'Matrix module', limitMessage: 'Limit reached.' });
+	await upsertModule(db.orm, { key: `mod-${w.tag}`, name: `Matrix module ${w.tag}`, limitMessage: 'Limit reached.' });
 	return { key: `mod-${w.tag}` };
 };
 
@@ -252,13 +252,13 @@ const matrix: Record<string, Entry> = {
 		return { key: `kept-${w.tag}` };
 	} },
 	'admin.modules.kept': { allow: siteAdmin, input: async (w, db) => adminModule(w, db) },
-	'admin.modules.upsert': { allow: siteAdmin, input: (w) => ({ key: `m-${w.tag}`, name: 'Matrix module', limitMessage: 'Limit reached.' }) },
+	'admin.modules.upsert': { allow: siteAdmin, input: (w) => ({ key: `m-${w.tag}`, name: `Matrix module upserted ${w.tag}`, limitMessage: 'Limit reached.' }) },
 	// A module with no feature and an allowance never used: a site admin removes it, anyone else is refused.
 	'admin.modules.remove': { allow: siteAdmin, input: async (w, db) => {
 		await upsertModule(db.orm, { key: `rm-m-${w.tag}`, name: 'Matrix mistake', limitMessage: 'Limit reached.' });
 		return { key: `rm-m-${w.tag}` };
 	} },
-	'admin.models.upsert': { allow: siteAdmin, input: (w) => ({ key: `model-${w.tag}`, name: 'Matrix model', engine: 'openai' }) },
+	'admin.models.upsert': { allow: siteAdmin, input: (w) => ({ key: `model-${w.tag}`, name: `Matrix model ${w.tag}`, engine: 'openai' }) },
 	// A model nothing names: a site admin asks whether it would stay, and removes it; anyone else is refused.
 	'admin.models.kept': { allow: siteAdmin, input: async (w, db) => {
 		await upsertModel(db.orm, { key: `kept-model-${w.tag}`, name: 'Matrix kept model', engine: 'openai' });
