@@ -269,7 +269,8 @@ for (const size of sizes) {
 
 			// A model's key the server would refuse is said under the key, in the rule the server keeps (lib/catalog-key.ts).
 			await models.getByLabel('Key', { exact: true }).fill('Not A Key!');
-			await models.getByLabel('Name', { exact: true }).fill('Refused model');
+			// Named per size: the two sizes add to one site, where a model's name is its own (Rates refuses a namesake).
+			await models.getByLabel('Name', { exact: true }).fill(`Refused model ${size.name}`);
 			await models.getByLabel('Engine', { exact: true }).fill('none');
 			await models.getByRole('button', { name: 'Add' }).click();
 			await expectRefusalUnder(models.getByLabel('Key', { exact: true }), /^The key is 1 to 64 lower-case letters/, models);
@@ -277,7 +278,7 @@ for (const size of sizes) {
 			// Corrected, it is added, and the form is empty again for the next one.
 			await models.getByLabel('Key', { exact: true }).fill(`added-${size.name}-${Date.now().toString(36)}`);
 			await models.getByRole('button', { name: 'Add' }).click();
-			await page.getByText('“Refused model” saved. Recorded in the audit log.').waitFor();
+			await page.getByText(`“Refused model ${size.name}” saved. Recorded in the audit log.`).waitFor();
 			await expect.poll(() => models.getByLabel('Name', { exact: true }).inputValue()).toBe('');
 		});
 
